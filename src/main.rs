@@ -1,0 +1,7 @@
+//! The `wapc` command-line tool: a thin shell over the `wapc` library.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    wapc::cli::run()
+}

@@ -1,0 +1,94 @@
+//! Where `import ... from "x"` looks for `x`.
+//!
+//! In order: the importing file's folder, each `--include` folder, then
+//! `$WAPC_HOME/definitions` (by default `~/.wapc/definitions`, where the old CLI's `wapc install`
+//! put shared definitions). In each, `x` itself if it names a `.widl` file, then `x.widl`, then
+//! `x/index.widl`, as the old CLI did.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default)]
+pub struct ImportPaths {
+    includes: Vec<PathBuf>,
+    definitions: Option<PathBuf>,
+}
+
+impl ImportPaths {
+    /// The `--include` folders, then the definitions folder from the environment.
+    pub fn new(includes: Vec<PathBuf>) -> Self {
+        let home = std::env::var_os("WAPC_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::home_dir().map(|h| h.join(".wapc")));
+        ImportPaths {
+            includes,
+            definitions: home.map(|h| h.join("definitions")),
+        }
+    }
+
+    /// Only the given folders: no environment (for tests and `build.rs`).
+    pub fn only(includes: Vec<PathBuf>) -> Self {
+        ImportPaths {
+            includes,
+            definitions: None,
+        }
+    }
+
+    /// The file that `location`, imported from the file at `importer`, refers to.
+    pub fn resolve(&self, importer: &Path, location: &str) -> Option<PathBuf> {
+        self.searched(importer, location)
+            .into_iter()
+            .find(|candidate| candidate.is_file())
+    }
+
+    /// Every path tried for `location`, in order.
+    pub fn searched(&self, importer: &Path, location: &str) -> Vec<PathBuf> {
+        let relative: PathBuf = location.split('/').collect();
+        let folders = importer
+            .parent()
+            .map(Path::to_path_buf)
+            .into_iter()
+            .chain(self.includes.iter().cloned())
+            .chain(self.definitions.iter().cloned());
+        let mut candidates = Vec::new();
+        for folder in folders {
+            let base = folder.join(&relative);
+            if location.ends_with(".widl") {
+                candidates.push(base);
+            } else {
+                candidates.push(base.with_added_extension("widl"));
+                candidates.push(base.join("index.widl"));
+            }
+        }
+        candidates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_follow_the_documented_order() {
+        let paths = ImportPaths {
+            includes: vec![PathBuf::from("inc")],
+            definitions: Some(PathBuf::from("home/definitions")),
+        };
+        let searched = paths.searched(Path::new("api/schema.widl"), "wapc/core");
+        let expected: Vec<PathBuf> = [
+            "api/wapc/core.widl",
+            "api/wapc/core/index.widl",
+            "inc/wapc/core.widl",
+            "inc/wapc/core/index.widl",
+            "home/definitions/wapc/core.widl",
+            "home/definitions/wapc/core/index.widl",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        assert_eq!(searched, expected);
+        assert_eq!(
+            paths.searched(Path::new("s.widl"), "x.widl")[0],
+            PathBuf::from("x.widl")
+        );
+    }
+}

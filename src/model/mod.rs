@@ -1,0 +1,410 @@
+//! Loading, import resolution and validation: WIDL files → a checked [`Schema`].
+
+mod imports;
+mod validate;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::parser::{self, ast::*};
+
+pub use imports::ImportPaths;
+
+/// The built-in types of WIDL (`void` aside, which only an operation may return).
+pub const PRIMITIVES: [&str; 15] = [
+    "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "bool", "string",
+    "datetime", "bytes", "raw",
+];
+
+/// How deeply imports may nest before the chain is refused.
+pub const MAX_IMPORT_DEPTH: usize = 64;
+
+/// A schema with its imports resolved and every file checked.
+#[derive(Debug, Serialize)]
+pub struct Schema {
+    /// The schema's own file, as shown in messages.
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The schema's definitions in order, each import followed by the definitions it brought in.
+    pub definitions: Vec<ScopedDefinition>,
+    /// Every file read, the schema's own first.
+    #[serde(skip)]
+    pub files: Vec<Arc<SourceFile>>,
+}
+
+/// A definition and the file it was written in.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScopedDefinition {
+    pub file: String,
+    /// Brought in by an import rather than written in the schema's own file.
+    pub imported: bool,
+    #[serde(flatten)]
+    pub definition: Definition,
+}
+
+/// Loads a schema and everything it imports, and validates all of it.
+pub fn load(path: &Path, imports: &ImportPaths) -> Result<Schema, Diagnostics> {
+    let mut loader = Loader {
+        imports,
+        loaded: HashMap::new(),
+        stack: Vec::new(),
+        errors: Diagnostics::default(),
+        files: Vec::new(),
+    };
+    let root = loader.load_file(path, None);
+    match root {
+        Some(root) if loader.errors.is_empty() => {
+            let namespace = root.definitions.iter().find_map(|d| match &d.definition {
+                Definition::Namespace(ns) => Some(ns.name.value.clone()),
+                _ => None,
+            });
+            Ok(Schema {
+                file: root.file.name.clone(),
+                namespace,
+                definitions: root.definitions.clone(),
+                files: loader.files,
+            })
+        }
+        _ => Err(loader.errors),
+    }
+}
+
+/// Parses and validates WIDL text that has no imports (for tests and `build.rs` use).
+pub fn load_str(name: &str, text: &str) -> Result<Schema, Diagnostics> {
+    let file = Arc::new(SourceFile::new(name, text.to_string()));
+    let document = parser::parse(&file)?;
+    let errors = validate::file(&file, &document, &[]);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let namespace = document.definitions.iter().find_map(|d| match d {
+        Definition::Namespace(ns) => Some(ns.name.value.clone()),
+        _ => None,
+    });
+    Ok(Schema {
+        file: file.name.clone(),
+        namespace,
+        definitions: scoped(&file, document.definitions, false),
+        files: vec![file],
+    })
+}
+
+fn scoped(
+    file: &SourceFile,
+    definitions: Vec<Definition>,
+    imported: bool,
+) -> Vec<ScopedDefinition> {
+    definitions
+        .into_iter()
+        .map(|definition| ScopedDefinition {
+            file: file.name.clone(),
+            imported,
+            definition,
+        })
+        .collect()
+}
+
+/// One file, loaded: its definitions (with what its imports brought in) and what it offers
+/// to files that import it.
+struct LoadedFile {
+    file: Arc<SourceFile>,
+    definitions: Vec<ScopedDefinition>,
+    exports: Vec<ScopedDefinition>,
+}
+
+struct Loader<'a> {
+    imports: &'a ImportPaths,
+    /// Files already loaded, by canonical path: a file imported twice is read once.
+    loaded: HashMap<PathBuf, Rc<LoadedFile>>,
+    /// The chain of files being loaded, for finding cycles.
+    stack: Vec<PathBuf>,
+    errors: Diagnostics,
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl Loader<'_> {
+    /// Loads one file; `from` is the import that asked for it. `None` when it failed (the
+    /// errors are recorded).
+    fn load_file(
+        &mut self,
+        path: &Path,
+        from: Option<(&Arc<SourceFile>, Span)>,
+    ) -> Option<Rc<LoadedFile>> {
+        let located = |message: String| match from {
+            Some((file, span)) => Diagnostic::at(file, span, message),
+            None => Diagnostic::error(message),
+        };
+        let canonical = match path.canonicalize() {
+            Ok(canonical) => canonical,
+            Err(error) => {
+                self.errors.push(located(format!(
+                    "cannot read `{}`: {}",
+                    path.display(),
+                    io_reason(&error)
+                )));
+                return None;
+            }
+        };
+        if let Some(done) = self.loaded.get(&canonical) {
+            return Some(Rc::clone(done));
+        }
+        if let Some(at) = self.stack.iter().position(|p| *p == canonical) {
+            let chain: Vec<String> = self.stack[at..]
+                .iter()
+                .chain(std::iter::once(&canonical))
+                .map(|p| file_name(p))
+                .collect();
+            self.errors
+                .push(located(format!("import cycle: {}", chain.join(" → "))));
+            return None;
+        }
+        if self.stack.len() >= MAX_IMPORT_DEPTH {
+            self.errors.push(located(format!(
+                "imports nest more than {MAX_IMPORT_DEPTH} files deep"
+            )));
+            return None;
+        }
+        let file = match read_source(path) {
+            Ok(file) => Arc::new(file),
+            Err(error) => {
+                self.errors.push(match error {
+                    ReadError::Io(error) => located(format!(
+                        "cannot read `{}`: {}",
+                        path.display(),
+                        io_reason(&error)
+                    )),
+                    ReadError::Utf8(diagnostic) => *diagnostic,
+                });
+                return None;
+            }
+        };
+        self.files.push(Arc::clone(&file));
+        let document = match parser::parse(&file) {
+            Ok(document) => document,
+            Err(errors) => {
+                self.errors.0.extend(errors.0);
+                return None;
+            }
+        };
+
+        self.stack.push(canonical.clone());
+        let mut definitions = Vec::new();
+        let mut imported = Vec::new();
+        for definition in document.definitions.iter() {
+            if let Definition::Import(import) = definition {
+                let brought = self.resolve_import(&file, import);
+                definitions.extend(brought.iter().cloned());
+                imported.extend(brought);
+            }
+            definitions.push(ScopedDefinition {
+                file: file.name.clone(),
+                imported: false,
+                definition: definition.clone(),
+            });
+        }
+        self.stack.pop();
+
+        let errors = validate::file(&file, &document, &imported);
+        self.errors.0.extend(errors.0);
+        let exports = definitions
+            .iter()
+            .filter(|d| is_exported(&d.definition))
+            .cloned()
+            .collect();
+        let loaded = Rc::new(LoadedFile {
+            file,
+            definitions,
+            exports,
+        });
+        self.loaded.insert(canonical, Rc::clone(&loaded));
+        Some(loaded)
+    }
+
+    /// The definitions one import brings into the importing file.
+    fn resolve_import(
+        &mut self,
+        file: &Arc<SourceFile>,
+        import: &ImportDefinition,
+    ) -> Vec<ScopedDefinition> {
+        let Some(path) = self.imports.resolve(&file.path, &import.from.value) else {
+            let searched = self.imports.searched(&file.path, &import.from.value);
+            let mut error = Diagnostic::at(
+                file,
+                import.from.span,
+                format!("cannot find the import `{}`", import.from.value),
+            );
+            for place in searched {
+                error = error.with_note(format!("looked for {}", place.display()));
+            }
+            self.errors.push(error);
+            return Vec::new();
+        };
+        let Some(loaded) = self.load_file(&path, Some((file, import.from.span))) else {
+            return Vec::new();
+        };
+        let mark = |d: &ScopedDefinition| ScopedDefinition {
+            imported: true,
+            ..d.clone()
+        };
+        if import.all {
+            return loaded.exports.iter().map(mark).collect();
+        }
+        let mut brought: Vec<ScopedDefinition> = Vec::new();
+        for wanted in &import.names {
+            let found = loaded.exports.iter().find(|d| {
+                importable_by_name(&d.definition)
+                    && d.definition
+                        .name()
+                        .is_some_and(|n| n.value == wanted.name.value)
+            });
+            let Some(found) = found else {
+                self.errors.push(Diagnostic::at(
+                    file,
+                    wanted.name.span,
+                    format!(
+                        "`{}` is not defined in `{}`",
+                        wanted.name.value, import.from.value
+                    ),
+                ));
+                continue;
+            };
+            let mut definition = mark(found);
+            if let Some(alias) = &wanted.alias {
+                rename(&mut definition.definition, &alias.value);
+            }
+            brought.push(definition);
+            // What the definition refers to comes along, so that it is complete where it lands.
+            for dependency in dependencies(found, &loaded.exports) {
+                let name = dependency.definition.name().map(|n| n.value.clone());
+                if !brought
+                    .iter()
+                    .any(|b| b.definition.name().map(|n| &n.value) == name.as_ref())
+                {
+                    brought.push(mark(dependency));
+                }
+            }
+        }
+        brought
+    }
+}
+
+enum ReadError {
+    Io(std::io::Error),
+    Utf8(Box<Diagnostic>),
+}
+
+/// Reads a schema; text that is not UTF-8 is an error located at the first bad byte.
+fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
+    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(path, text)),
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let file = Arc::new(SourceFile::new(path, text));
+            Err(ReadError::Utf8(Box::new(Diagnostic::at(
+                &file,
+                Span::new(at, at + 1),
+                "the file is not valid UTF-8",
+            ))))
+        }
+    }
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// What `import *` brings in: every named definition but the namespace.
+fn is_exported(definition: &Definition) -> bool {
+    !matches!(
+        definition,
+        Definition::Namespace(_) | Definition::Import(_) | Definition::Interface(_)
+    )
+}
+
+/// What `import { Name }` may name: the definitions that types and annotations refer to.
+fn importable_by_name(definition: &Definition) -> bool {
+    definition.is_type() || matches!(definition, Definition::Directive(_))
+}
+
+fn rename(definition: &mut Definition, to: &str) {
+    let name = match definition {
+        Definition::Type(d) => &mut d.name,
+        Definition::Union(d) => &mut d.name,
+        Definition::Enum(d) => &mut d.name,
+        Definition::Alias(d) => &mut d.name,
+        Definition::Directive(d) => &mut d.name,
+        _ => return,
+    };
+    name.value = to.to_string();
+}
+
+/// Every definition among `available` that `root` refers to, directly or through others.
+fn dependencies<'d>(
+    root: &ScopedDefinition,
+    available: &'d [ScopedDefinition],
+) -> Vec<&'d ScopedDefinition> {
+    let mut found: Vec<&ScopedDefinition> = Vec::new();
+    let mut pending = referenced_names(&root.definition);
+    while let Some(name) = pending.pop() {
+        let Some(definition) = available.iter().find(|d| {
+            d.definition.is_type() && d.definition.name().is_some_and(|n| n.value == name)
+        }) else {
+            continue;
+        };
+        if std::ptr::eq(definition, root) || found.iter().any(|f| std::ptr::eq(*f, definition)) {
+            continue;
+        }
+        found.push(definition);
+        pending.extend(referenced_names(&definition.definition));
+    }
+    found
+}
+
+/// The type names a definition mentions.
+pub(crate) fn referenced_names(definition: &Definition) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut add = |ty: &TypeRef| visit_named(ty, &mut |n| names.push(n.value.clone()));
+    match definition {
+        Definition::Type(d) => d.fields.iter().for_each(|f| add(&f.ty)),
+        Definition::Union(d) => d.types.iter().for_each(add),
+        Definition::Alias(d) => add(&d.ty),
+        Definition::Directive(d) => d.parameters.iter().for_each(|p| add(&p.ty)),
+        Definition::Role(d) => d.operations.iter().for_each(|op| {
+            op.parameters.iter().for_each(|p| add(&p.ty));
+            op.returns.iter().for_each(&mut add);
+        }),
+        _ => {}
+    }
+    names
+}
+
+/// Calls `f` for every named type inside `ty`.
+pub(crate) fn visit_named(ty: &TypeRef, f: &mut dyn FnMut(&Name)) {
+    match ty {
+        TypeRef::Named { name } => f(name),
+        TypeRef::List { item, .. } => visit_named(item, f),
+        TypeRef::Map { key, value, .. } => {
+            visit_named(key, f);
+            visit_named(value, f);
+        }
+        TypeRef::Optional { inner, .. } | TypeRef::Stream { inner, .. } => visit_named(inner, f),
+    }
+}

@@ -1,0 +1,961 @@
+//! The validation rules. Every rule of the reference validator is here, with these changes:
+//! union members, `implements` names, stream types and default values are checked too; an
+//! annotation's `require` is met only at the locations it names (the reference fell through
+//! to every later location); numbers are range-checked; and alias cycles are reported.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{PRIMITIVES, ScopedDefinition, visit_named};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::parser::ast::*;
+
+/// The places a directive may be used, as written after `on`.
+pub const DIRECTIVE_LOCATIONS: [&str; 11] = [
+    "NAMESPACE",
+    "INTERFACE",
+    "ROLE",
+    "OPERATION",
+    "PARAMETER",
+    "TYPE",
+    "FIELD",
+    "ENUM",
+    "ENUM_VALUE",
+    "UNION",
+    "ALIAS",
+];
+
+/// In a `require`: the annotated node itself.
+const SELF: &str = "SELF";
+
+/// Validates one file's definitions; `imported` is what its imports brought into scope.
+pub(super) fn file(
+    file: &Arc<SourceFile>,
+    document: &Document,
+    imported: &[ScopedDefinition],
+) -> Diagnostics {
+    let mut v = Validator {
+        file,
+        errors: Diagnostics::default(),
+        types: HashMap::new(),
+        directives: HashMap::new(),
+        namespace: None,
+    };
+    v.collect_scope(document, imported);
+    v.document_shape(document);
+    for definition in &document.definitions {
+        v.definition(definition);
+    }
+    v.errors
+}
+
+/// A named thing in scope, and where it came from (for messages).
+struct Defined<'a> {
+    definition: &'a Definition,
+    /// The file that defines it, when that is not the file being validated.
+    imported_from: Option<&'a str>,
+}
+
+struct Validator<'a> {
+    file: &'a Arc<SourceFile>,
+    errors: Diagnostics,
+    /// Types, enums, unions, aliases and roles by name: they share one namespace.
+    types: HashMap<&'a str, Defined<'a>>,
+    directives: HashMap<&'a str, Defined<'a>>,
+    namespace: Option<&'a NamespaceDefinition>,
+}
+
+/// The node an annotation is on, and the nodes around it, for checking directive locations.
+#[derive(Clone, Copy)]
+struct Site<'a> {
+    location: &'static str,
+    annotations: &'a [Annotation],
+}
+
+impl<'a> Validator<'a> {
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.errors.push(Diagnostic::at(self.file, span, message));
+    }
+
+    fn line_of(&self, span: Span) -> usize {
+        self.file.position(span.start).line
+    }
+
+    // ---- scope and names --------------------------------------------------------------------
+
+    fn collect_scope(&mut self, document: &'a Document, imported: &'a [ScopedDefinition]) {
+        for scoped in imported {
+            self.declare(&scoped.definition, Some(&scoped.file));
+        }
+        for definition in &document.definitions {
+            self.declare(definition, None);
+        }
+    }
+
+    fn declare(&mut self, definition: &'a Definition, imported_from: Option<&'a str>) {
+        let (table, name) = match definition {
+            Definition::Directive(d) => (&mut self.directives, &d.name),
+            Definition::Type(_)
+            | Definition::Enum(_)
+            | Definition::Union(_)
+            | Definition::Alias(_)
+            | Definition::Role(_) => match definition.name() {
+                Some(name) => (&mut self.types, name),
+                None => return,
+            },
+            _ => return,
+        };
+        let what = if matches!(definition, Definition::Directive(_)) {
+            format!("directive `@{}`", name.value)
+        } else {
+            format!("`{}`", name.value)
+        };
+        match table.get(name.value.as_str()) {
+            None => {
+                table.insert(
+                    &name.value,
+                    Defined {
+                        definition,
+                        imported_from,
+                    },
+                );
+            }
+            // The same definition reached through two imports is one definition.
+            Some(existing) if existing.definition == definition => {}
+            Some(existing) => {
+                let note = match existing.imported_from {
+                    Some(file) => format!("the other definition is imported from `{file}`"),
+                    None => format!(
+                        "first defined on line {}",
+                        self.file.position(existing.definition.span().start).line
+                    ),
+                };
+                if imported_from.is_none() {
+                    let message = format!("{what} is defined more than once");
+                    self.errors
+                        .push(Diagnostic::at(self.file, name.span, message).with_note(note));
+                } else {
+                    // Two imports that clash: only the importing file can be pointed at.
+                    let message =
+                        format!("{what} is imported more than once, from different definitions");
+                    self.errors.push(
+                        Diagnostic::error(message).with_note(format!("in {}", self.file.name)),
+                    );
+                }
+            }
+        }
+    }
+
+    fn document_shape(&mut self, document: &'a Document) {
+        let first_other = document
+            .definitions
+            .iter()
+            .position(|d| !matches!(d, Definition::Namespace(_) | Definition::Import(_)));
+        let mut first_interface: Option<Span> = None;
+        for (index, definition) in document.definitions.iter().enumerate() {
+            match definition {
+                Definition::Namespace(ns) => {
+                    if let Some(first) = self.namespace {
+                        let line = self.line_of(first.span);
+                        self.errors.push(
+                            Diagnostic::at(
+                                self.file,
+                                ns.name.span,
+                                "only one namespace may be defined",
+                            )
+                            .with_note(format!("the namespace is already defined on line {line}")),
+                        );
+                        continue;
+                    }
+                    self.namespace = Some(ns);
+                    if first_other.is_some_and(|other| other < index) {
+                        self.error(
+                            ns.name.span,
+                            "the namespace must be defined before any other definition",
+                        );
+                    }
+                }
+                Definition::Interface(interface) => match first_interface {
+                    Some(first) => {
+                        let line = self.line_of(first);
+                        let keyword = Span::new(interface.span.start, interface.span.start);
+                        let at =
+                            self.keyword_span(interface.description.as_ref(), keyword, "interface");
+                        self.errors.push(
+                            Diagnostic::at(self.file, at, "only one interface may be defined")
+                                .with_note(format!(
+                                    "the interface is already defined on line {line}"
+                                )),
+                        );
+                    }
+                    None => first_interface = Some(interface.span),
+                },
+                _ => {}
+            }
+        }
+    }
+
+    /// The span of a definition's keyword, past its description.
+    fn keyword_span(
+        &self,
+        description: Option<&StringLiteral>,
+        start: Span,
+        keyword: &str,
+    ) -> Span {
+        let from = description.map_or(start.start, |d| d.span.end);
+        let at = self.file.text[from..]
+            .find(keyword)
+            .map_or(from, |i| from + i);
+        Span::new(at, at + keyword.len())
+    }
+
+    // ---- definitions ------------------------------------------------------------------------
+
+    fn definition(&mut self, definition: &'a Definition) {
+        match definition {
+            Definition::Namespace(ns) => {
+                self.annotations(&ns.annotations, &[site("NAMESPACE", &ns.annotations)])
+            }
+            Definition::Import(import) => self.annotation_arguments(&import.annotations),
+            Definition::Type(t) => self.type_def(t),
+            Definition::Interface(i) => {
+                let outer = [site("INTERFACE", &i.annotations)];
+                self.annotations(&i.annotations, &outer);
+                self.operations(&i.operations, None, &outer);
+            }
+            Definition::Role(r) => {
+                let outer = [site("ROLE", &r.annotations)];
+                self.annotations(&r.annotations, &outer);
+                self.operations(&r.operations, Some(&r.name.value), &outer);
+            }
+            Definition::Union(u) => {
+                self.pascal_case("union", &u.name);
+                self.annotations(&u.annotations, &[site("UNION", &u.annotations)]);
+                let what = format!("union `{}`", u.name.value);
+                for member in &u.types {
+                    self.type_ref(member, &what);
+                }
+            }
+            Definition::Enum(e) => self.enum_def(e),
+            Definition::Alias(a) => {
+                self.pascal_case("alias", &a.name);
+                self.annotations(&a.annotations, &[site("ALIAS", &a.annotations)]);
+                self.type_ref(&a.ty, &format!("alias `{}`", a.name.value));
+                self.alias_cycle(a);
+            }
+            Definition::Directive(d) => self.directive(d),
+        }
+    }
+
+    fn pascal_case(&mut self, kind: &str, name: &Name) {
+        if !name.value.starts_with(|c: char| c.is_ascii_uppercase()) {
+            let mut suggestion = name.value.trim_start_matches('_').to_string();
+            if let Some(first) = suggestion.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            self.error(
+                name.span,
+                format!(
+                    "{kind} name `{}` should be PascalCase, like `{suggestion}`",
+                    name.value
+                ),
+            );
+        }
+    }
+
+    fn type_def(&mut self, t: &'a TypeDefinition) {
+        self.pascal_case("type", &t.name);
+        let outer = [site("TYPE", &t.annotations)];
+        self.annotations(&t.annotations, &outer);
+        for interface in &t.interfaces {
+            match self
+                .types
+                .get(interface.value.as_str())
+                .map(|d| d.definition)
+            {
+                Some(Definition::Type(_)) => {}
+                _ => self.error(
+                    interface.span,
+                    format!("`{}` in `implements` is not a type", interface.value),
+                ),
+            }
+        }
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for field in &t.fields {
+            if let Some(first) = seen.insert(&field.name.value, field.name.span) {
+                let line = self.line_of(first);
+                self.errors.push(
+                    Diagnostic::at(
+                        self.file,
+                        field.name.span,
+                        format!(
+                            "field `{}` is defined more than once in type `{}`",
+                            field.name.value, t.name.value
+                        ),
+                    )
+                    .with_note(format!("first defined on line {line}")),
+                );
+            }
+            let what = format!("field `{}` of type `{}`", field.name.value, t.name.value);
+            self.type_ref(&field.ty, &what);
+            if let Some(default) = &field.default {
+                self.value(&field.ty, default, &format!("the default of {what}"));
+            }
+            let sites = [outer[0], site("FIELD", &field.annotations)];
+            self.annotations(&field.annotations, &sites);
+        }
+    }
+
+    fn operations(
+        &mut self,
+        operations: &'a [OperationDefinition],
+        role: Option<&str>,
+        outer: &[Site<'a>],
+    ) {
+        let container = match role {
+            Some(role) => format!("role `{role}`"),
+            None => "the interface".to_string(),
+        };
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for op in operations {
+            if let Some(first) = seen.insert(&op.name.value, op.name.span) {
+                let line = self.line_of(first);
+                self.errors.push(
+                    Diagnostic::at(
+                        self.file,
+                        op.name.span,
+                        format!(
+                            "operation `{}` is defined more than once in {container}",
+                            op.name.value
+                        ),
+                    )
+                    .with_note(format!("first defined on line {line}")),
+                );
+            }
+            let mut sites = outer.to_vec();
+            sites.push(site("OPERATION", &op.annotations));
+            self.annotations(&op.annotations, &sites);
+            self.parameters(op, &sites);
+            if let Some(returns) = &op.returns {
+                self.type_ref(
+                    returns,
+                    &format!("the return type of operation `{}`", op.name.value),
+                );
+            }
+        }
+    }
+
+    fn parameters(&mut self, op: &'a OperationDefinition, outer: &[Site<'a>]) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for p in &op.parameters {
+            if let Some(first) = seen.insert(&p.name.value, p.name.span) {
+                let line = self.line_of(first);
+                self.errors.push(
+                    Diagnostic::at(
+                        self.file,
+                        p.name.span,
+                        format!(
+                            "parameter `{}` is defined more than once in operation `{}`",
+                            p.name.value, op.name.value
+                        ),
+                    )
+                    .with_note(format!("first defined on line {line}")),
+                );
+            }
+            let what = format!(
+                "parameter `{}` of operation `{}`",
+                p.name.value, op.name.value
+            );
+            self.type_ref(&p.ty, &what);
+            if let Some(default) = &p.default {
+                self.value(&p.ty, default, &format!("the default of {what}"));
+            }
+            let mut sites = outer.to_vec();
+            sites.push(site("PARAMETER", &p.annotations));
+            self.annotations(&p.annotations, &sites);
+        }
+    }
+
+    fn enum_def(&mut self, e: &'a EnumDefinition) {
+        self.pascal_case("enum", &e.name);
+        let outer = [site("ENUM", &e.annotations)];
+        self.annotations(&e.annotations, &outer);
+        let mut names: HashMap<&str, Span> = HashMap::new();
+        let mut indexes: HashMap<i64, Span> = HashMap::new();
+        for value in &e.values {
+            if let Some(first) = names.insert(&value.name.value, value.name.span) {
+                let line = self.line_of(first);
+                self.errors.push(
+                    Diagnostic::at(
+                        self.file,
+                        value.name.span,
+                        format!(
+                            "value `{}` is defined more than once in enum `{}`",
+                            value.name.value, e.name.value
+                        ),
+                    )
+                    .with_note(format!("first defined on line {line}")),
+                );
+            }
+            if value.index.value < 0 {
+                self.error(
+                    value.index.span,
+                    format!(
+                        "the index of value `{}` in enum `{}` must not be negative",
+                        value.name.value, e.name.value
+                    ),
+                );
+            } else if let Some(first) = indexes.insert(value.index.value, value.index.span) {
+                let line = self.line_of(first);
+                self.errors.push(
+                    Diagnostic::at(
+                        self.file,
+                        value.index.span,
+                        format!(
+                            "index {} is used more than once in enum `{}`",
+                            value.index.value, e.name.value
+                        ),
+                    )
+                    .with_note(format!("first used on line {line}")),
+                );
+            }
+            let sites = [outer[0], site("ENUM_VALUE", &value.annotations)];
+            self.annotations(&value.annotations, &sites);
+        }
+    }
+
+    fn directive(&mut self, d: &'a DirectiveDefinition) {
+        self.locations(&d.locations, false, &d.name.value);
+        for require in &d.requires {
+            if !self
+                .directives
+                .contains_key(require.directive.value.as_str())
+            {
+                self.error(
+                    require.directive.span,
+                    format!(
+                        "directive `@{}` requires `@{}`, which is not defined",
+                        d.name.value, require.directive.value
+                    ),
+                );
+            }
+            self.locations(&require.locations, true, &d.name.value);
+        }
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for p in &d.parameters {
+            if seen.insert(&p.name.value, p.name.span).is_some() {
+                self.error(
+                    p.name.span,
+                    format!(
+                        "parameter `{}` is defined more than once in directive `@{}`",
+                        p.name.value, d.name.value
+                    ),
+                );
+            }
+            let what = format!(
+                "parameter `{}` of directive `@{}`",
+                p.name.value, d.name.value
+            );
+            if let TypeRef::Stream { span, .. } = &p.ty {
+                self.error(*span, format!("{what} cannot be a stream"));
+                continue;
+            }
+            if self.type_ref(&p.ty, &what) {
+                self.directive_parameter_type(&p.ty, &what);
+            }
+            if let Some(default) = &p.default {
+                self.value(&p.ty, default, &format!("the default of {what}"));
+            }
+            self.annotation_arguments(&p.annotations);
+        }
+    }
+
+    fn locations(&mut self, locations: &[Name], in_require: bool, directive: &str) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for location in locations {
+            let value = location.value.as_str();
+            let valid = DIRECTIVE_LOCATIONS.contains(&value) || (in_require && value == SELF);
+            if !valid {
+                let mut known = DIRECTIVE_LOCATIONS.join(", ");
+                if in_require {
+                    known.push_str(", SELF");
+                }
+                self.errors.push(
+                    Diagnostic::at(
+                        self.file,
+                        location.span,
+                        format!(
+                            "`{value}` is not a directive location (in directive `@{directive}`)"
+                        ),
+                    )
+                    .with_note(format!("the locations are {known}")),
+                );
+            } else if seen.insert(value, location.span).is_some() {
+                self.error(
+                    location.span,
+                    format!(
+                        "location `{value}` is listed more than once (in directive `@{directive}`)"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Directive parameters are data in annotations: built-in types, types, enums, and lists,
+    /// maps and optionals of them. A union or a role cannot be written as a literal.
+    fn directive_parameter_type(&mut self, ty: &TypeRef, what: &str) {
+        let mut bad = Vec::new();
+        visit_named(ty, &mut |name| {
+            if let Some(Definition::Union(_) | Definition::Role(_)) =
+                self.resolve_alias(&name.value)
+            {
+                bad.push(name.clone());
+            }
+        });
+        for name in bad {
+            self.error(
+                name.span,
+                format!("{what} has type `{}`: directive parameters may use only built-in types, types and enums", name.value),
+            );
+        }
+    }
+
+    // ---- types ------------------------------------------------------------------------------
+
+    /// Checks that every type named in `ty` exists; `what` says whose type it is. Returns
+    /// whether it does.
+    fn type_ref(&mut self, ty: &TypeRef, what: &str) -> bool {
+        let mut ok = true;
+        let mut problems = Vec::new();
+        visit_named(ty, &mut |name| {
+            let value = name.value.as_str();
+            if PRIMITIVES.contains(&value) {
+                return;
+            }
+            match self.types.get(value).map(|d| d.definition) {
+                Some(Definition::Role(_)) => problems.push((
+                    name.span,
+                    format!("`{value}` is a role, not a type, in {what}"),
+                    None,
+                )),
+                Some(_) => {}
+                None if value == "void" => problems.push((
+                    name.span,
+                    format!("`void` in {what}: only an operation's return type can be void"),
+                    None,
+                )),
+                None if value.starts_with(|c: char| c.is_ascii_lowercase()) => problems.push((
+                    name.span,
+                    format!("unknown built-in type `{value}` in {what}"),
+                    Some(format!("the built-in types are {}", PRIMITIVES.join(", "))),
+                )),
+                None => {
+                    problems.push((name.span, format!("unknown type `{value}` in {what}"), None))
+                }
+            }
+        });
+        for (span, message, note) in problems {
+            ok = false;
+            let mut diagnostic = Diagnostic::at(self.file, span, message);
+            if let Some(note) = note {
+                diagnostic = diagnostic.with_note(note);
+            }
+            self.errors.push(diagnostic);
+        }
+        ok
+    }
+
+    /// Follows aliases to the definition they stand for (`None` for built-in types).
+    fn resolve_alias(&self, name: &str) -> Option<&'a Definition> {
+        let mut current = name;
+        for _ in 0..=self.types.len() {
+            match self.types.get(current).map(|d| d.definition)? {
+                Definition::Alias(AliasDefinition {
+                    ty: TypeRef::Named { name },
+                    ..
+                }) => current = &name.value,
+                other => return Some(other),
+            }
+        }
+        None
+    }
+
+    /// An alias must not reach itself through other aliases: the result would be an infinite type.
+    fn alias_cycle(&mut self, alias: &'a AliasDefinition) {
+        let mut path = vec![alias.name.value.as_str()];
+        if self.alias_reaches(&alias.ty, &alias.name.value, &mut path) {
+            let message = if path.len() == 1 {
+                format!("alias `{}` refers to itself", alias.name.value)
+            } else {
+                path.push(&alias.name.value);
+                format!(
+                    "alias `{}` refers to itself: {}",
+                    alias.name.value,
+                    path.join(" → ")
+                )
+            };
+            self.error(alias.name.span, message);
+        }
+    }
+
+    fn alias_reaches(&self, ty: &'a TypeRef, target: &str, path: &mut Vec<&'a str>) -> bool {
+        let mut names = Vec::new();
+        visit_named(ty, &mut |n| names.push(n.value.clone()));
+        for name in names {
+            if name == target {
+                return true;
+            }
+            if path.len() > self.types.len() {
+                return false;
+            }
+            if let Some(Defined {
+                definition: Definition::Alias(next),
+                ..
+            }) = self.types.get(name.as_str())
+                && !path.contains(&next.name.value.as_str())
+            {
+                path.push(&next.name.value);
+                if self.alias_reaches(&next.ty, target, path) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+
+    // ---- values -----------------------------------------------------------------------------
+
+    /// Checks that a literal fits a type; `what` names the place, for messages.
+    fn value(&mut self, ty: &TypeRef, value: &Value, what: &str) {
+        if let Err((span, message)) = self.fits(ty, value, 0) {
+            self.error(span, format!("{message}, in {what}"));
+        }
+    }
+
+    fn fits(&self, ty: &TypeRef, value: &Value, depth: usize) -> Result<(), (Span, String)> {
+        let mismatch = |expected: &str| {
+            Err((
+                value.span(),
+                format!("expected {expected}, found {}", value.describe()),
+            ))
+        };
+        if depth > crate::parser::MAX_NESTING {
+            return Ok(());
+        }
+        match ty {
+            TypeRef::Optional { inner, .. } => match value {
+                Value::Null { .. } => Ok(()),
+                _ => self.fits(inner, value, depth + 1),
+            },
+            TypeRef::Stream { inner, .. } => self.fits(inner, value, depth + 1),
+            TypeRef::List { item, .. } => match value {
+                Value::List { values, .. } => values
+                    .iter()
+                    .try_for_each(|v| self.fits(item, v, depth + 1)),
+                _ => mismatch("a list"),
+            },
+            TypeRef::Map { value: item, .. } => match value {
+                Value::Object { fields, .. } => fields
+                    .iter()
+                    .try_for_each(|f| self.fits(item, &f.value, depth + 1)),
+                _ => mismatch("a map (an object literal)"),
+            },
+            TypeRef::Named { name } => self.fits_named(&name.value, value, depth),
+        }
+    }
+
+    fn fits_named(&self, name: &str, value: &Value, depth: usize) -> Result<(), (Span, String)> {
+        let mismatch = |expected: &str| {
+            Err((
+                value.span(),
+                format!("expected {expected}, found {}", value.describe()),
+            ))
+        };
+        if let Some(range) = integer_range(name) {
+            return match value {
+                Value::Int { value: n, span } if !range.contains(&i128::from(*n)) => Err((
+                    *span,
+                    format!(
+                        "{n} is out of range for `{name}` ({}..={})",
+                        range.start(),
+                        range.end()
+                    ),
+                )),
+                Value::Int { .. } => Ok(()),
+                _ => mismatch(&format!("an integer (`{name}`)")),
+            };
+        }
+        match name {
+            "f32" | "f64" => match value {
+                Value::Float { .. } | Value::Int { .. } => Ok(()),
+                _ => mismatch("a number"),
+            },
+            "bool" => match value {
+                Value::Bool { .. } => Ok(()),
+                _ => mismatch("a boolean"),
+            },
+            "string" | "datetime" | "bytes" => match value {
+                Value::String { .. } => Ok(()),
+                _ => mismatch("a string"),
+            },
+            "raw" => Ok(()),
+            _ => match self.types.get(name).map(|d| d.definition) {
+                Some(Definition::Enum(e)) => match value {
+                    Value::Enum { value: v, span } => {
+                        if e.values.iter().any(|ev| ev.name.value == *v) {
+                            Ok(())
+                        } else {
+                            let known: Vec<&str> =
+                                e.values.iter().map(|ev| ev.name.value.as_str()).collect();
+                            Err((
+                                *span,
+                                format!(
+                                    "`{v}` is not a value of enum `{name}` (its values are {})",
+                                    known.join(", ")
+                                ),
+                            ))
+                        }
+                    }
+                    _ => mismatch(&format!("a value of enum `{name}`")),
+                },
+                Some(Definition::Type(t)) => match value {
+                    Value::Object { fields, span } => {
+                        for field in fields {
+                            let Some(def) =
+                                t.fields.iter().find(|f| f.name.value == field.name.value)
+                            else {
+                                return Err((
+                                    field.name.span,
+                                    format!("type `{name}` has no field `{}`", field.name.value),
+                                ));
+                            };
+                            self.fits(&def.ty, &field.value, depth + 1)?;
+                        }
+                        let missing = t.fields.iter().find(|f| {
+                            !matches!(f.ty, TypeRef::Optional { .. })
+                                && f.default.is_none()
+                                && !fields.iter().any(|given| given.name.value == f.name.value)
+                        });
+                        match missing {
+                            Some(f) => Err((
+                                *span,
+                                format!("field `{}` of type `{name}` is missing", f.name.value),
+                            )),
+                            None => Ok(()),
+                        }
+                    }
+                    _ => mismatch(&format!("an object of type `{name}`")),
+                },
+                Some(Definition::Alias(a)) => self.fits(&a.ty, value, depth + 1),
+                Some(Definition::Union(u)) => {
+                    if u.types
+                        .iter()
+                        .any(|member| self.fits(member, value, depth + 1).is_ok())
+                    {
+                        Ok(())
+                    } else {
+                        mismatch(&format!("a value of union `{name}`"))
+                    }
+                }
+                // Unknown types are reported where the type is named.
+                _ => Ok(()),
+            },
+        }
+    }
+
+    // ---- annotations ------------------------------------------------------------------------
+
+    /// Checks annotations against their directives; `sites` runs from the outermost enclosing
+    /// node to the annotated node itself.
+    fn annotations(&mut self, annotations: &'a [Annotation], sites: &[Site<'a>]) {
+        self.annotation_arguments(annotations);
+        let Some(here) = sites.last() else { return };
+        for annotation in annotations {
+            let Some(Defined {
+                definition: Definition::Directive(directive),
+                ..
+            }) = self.directives.get(annotation.name.value.as_str())
+            else {
+                continue;
+            };
+            if !directive.locations.iter().any(|l| l.value == here.location) {
+                let allowed: Vec<String> = directive
+                    .locations
+                    .iter()
+                    .map(|l| describe_location(&l.value))
+                    .collect();
+                self.errors.push(
+                    Diagnostic::at(
+                        self.file,
+                        annotation.span,
+                        format!(
+                            "`@{}` cannot be used on {}",
+                            annotation.name.value,
+                            describe_location(here.location)
+                        ),
+                    )
+                    .with_note(format!(
+                        "directive `@{}` is declared for {}",
+                        directive.name.value,
+                        allowed.join(", ")
+                    )),
+                );
+                continue;
+            }
+            for require in &directive.requires {
+                let met = require.locations.iter().any(|location| {
+                    let found = if location.value == SELF {
+                        Some(here.annotations)
+                    } else if location.value == "NAMESPACE" {
+                        self.namespace.map(|ns| ns.annotations.as_slice())
+                    } else {
+                        sites
+                            .iter()
+                            .rev()
+                            .find(|s| s.location == location.value)
+                            .map(|s| s.annotations)
+                    };
+                    found.is_some_and(|list| {
+                        list.iter().any(|a| a.name.value == require.directive.value)
+                    })
+                });
+                if !met {
+                    let places: Vec<String> = require
+                        .locations
+                        .iter()
+                        .map(|l| match l.value.as_str() {
+                            SELF => format!(
+                                "this {}",
+                                describe_location(here.location)
+                                    .trim_start_matches("a ")
+                                    .trim_start_matches("an ")
+                            ),
+                            other => format!(
+                                "the enclosing {}",
+                                describe_location(other)
+                                    .trim_start_matches("a ")
+                                    .trim_start_matches("an ")
+                            ),
+                        })
+                        .collect();
+                    self.error(
+                        annotation.span,
+                        format!(
+                            "`@{}` requires `@{}` on {}",
+                            annotation.name.value,
+                            require.directive.value,
+                            places.join(" or ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Checks the arguments of annotations whose name is a declared directive.
+    fn annotation_arguments(&mut self, annotations: &'a [Annotation]) {
+        for annotation in annotations {
+            let Some(Defined {
+                definition: Definition::Directive(directive),
+                ..
+            }) = self.directives.get(annotation.name.value.as_str())
+            else {
+                continue;
+            };
+            let directive: &DirectiveDefinition = directive;
+            let mut seen: HashMap<&str, Span> = HashMap::new();
+            for argument in &annotation.arguments {
+                if seen
+                    .insert(&argument.name.value, argument.name.span)
+                    .is_some()
+                {
+                    self.error(
+                        argument.name.span,
+                        format!("argument `{}` is given more than once", argument.name.value),
+                    );
+                    continue;
+                }
+                match directive
+                    .parameters
+                    .iter()
+                    .find(|p| p.name.value == argument.name.value)
+                {
+                    Some(parameter) => {
+                        let what = format!(
+                            "argument `{}` of `@{}`",
+                            argument.name.value, annotation.name.value
+                        );
+                        self.value(&parameter.ty, &argument.value, &what);
+                    }
+                    None => {
+                        let mut error = Diagnostic::at(
+                            self.file,
+                            argument.span,
+                            format!(
+                                "directive `@{}` has no parameter `{}`",
+                                directive.name.value, argument.name.value
+                            ),
+                        );
+                        if !directive.parameters.is_empty() {
+                            let names: Vec<&str> = directive
+                                .parameters
+                                .iter()
+                                .map(|p| p.name.value.as_str())
+                                .collect();
+                            error =
+                                error.with_note(format!("its parameters are {}", names.join(", ")));
+                        }
+                        self.errors.push(error);
+                    }
+                }
+            }
+            for parameter in &directive.parameters {
+                let required = !matches!(parameter.ty, TypeRef::Optional { .. })
+                    && parameter.default.is_none();
+                if required && !seen.contains_key(parameter.name.value.as_str()) {
+                    self.error(
+                        annotation.span,
+                        format!(
+                            "`@{}` is missing the argument `{}`",
+                            annotation.name.value, parameter.name.value
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn site<'a>(location: &'static str, annotations: &'a [Annotation]) -> Site<'a> {
+    Site {
+        location,
+        annotations,
+    }
+}
+
+/// `ENUM_VALUE` → `an enum value`.
+fn describe_location(location: &str) -> String {
+    let words = location.to_ascii_lowercase().replace('_', " ");
+    let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {words}")
+}
+
+/// The values an integer type holds.
+fn integer_range(name: &str) -> Option<std::ops::RangeInclusive<i128>> {
+    Some(match name {
+        "i8" => i8::MIN.into()..=i8::MAX.into(),
+        "i16" => i16::MIN.into()..=i16::MAX.into(),
+        "i32" => i32::MIN.into()..=i32::MAX.into(),
+        "i64" => i64::MIN.into()..=i64::MAX.into(),
+        "u8" => 0..=u8::MAX.into(),
+        "u16" => 0..=u16::MAX.into(),
+        "u32" => 0..=u32::MAX.into(),
+        "u64" => 0..=u64::MAX.into(),
+        _ => return None,
+    })
+}
