@@ -22,7 +22,7 @@ pub(crate) struct WidlParser;
 
 /// Parses one WIDL file. All errors found are returned together.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Document, Diagnostics> {
-    check_nesting(file)?;
+    check_lexical(file)?;
     let mut pairs = match WidlParser::parse(Rule::document, &file.text) {
         Ok(pairs) => pairs,
         Err(_) => {
@@ -50,8 +50,10 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Document, Diagnostics> {
     build::document(file, document)
 }
 
-/// Rejects input nested more deeply than [`MAX_NESTING`] before the recursive parser sees it.
-fn check_nesting(file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
+/// Rejects input nested more deeply than [`MAX_NESTING`] before the recursive parser sees it,
+/// and strings that never close or hold a bad escape: those are plain to see by scanning, while
+/// the parser would report them as whatever it expected after the last good token.
+fn check_lexical(file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
     let text = file.text.as_bytes();
     let mut open = Vec::new();
     let mut i = 0;
@@ -61,6 +63,9 @@ fn check_nesting(file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
                 while i < text.len() && text[i] != b'\n' {
                     i += 1;
                 }
+            }
+            b'"' if let Some((at, len, message)) = syntax_error::bad_string(&file.text, i) => {
+                return Err(Diagnostic::at(file, Span::new(at, at + len), message));
             }
             b'"' if text[i..].starts_with(b"\"\"\"") => {
                 i += 3;

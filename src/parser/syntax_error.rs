@@ -8,22 +8,25 @@ use pest::error::{Error, InputLocation};
 use super::Rule;
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 
-/// Definitions that may start at the top level, listed once instead of keyword by keyword.
-const DEFINITION_KEYWORDS: [Rule; 9] = [
-    Rule::kw_namespace,
-    Rule::kw_import,
-    Rule::kw_type,
-    Rule::kw_interface,
-    Rule::kw_role,
-    Rule::kw_union,
-    Rule::kw_enum,
-    Rule::kw_alias,
-    Rule::kw_directive,
+/// The keywords that start a top-level definition, listed once instead of one by one.
+const DEFINITION_KEYWORDS: [&str; 9] = [
+    "namespace",
+    "import",
+    "type",
+    "interface",
+    "role",
+    "union",
+    "enum",
+    "alias",
+    "directive",
 ];
 
-/// The punctuation worth naming in a message.
+/// Keywords that are worth naming when they are all that may come next.
+const OTHER_KEYWORDS: [&str; 6] = ["implements", "as", "from", "on", "require", "stream"];
+
+/// The punctuation worth naming in a message, in the order it is listed.
 const STRUCTURAL_TOKENS: [&str; 13] = [
-    "{", "}", "(", ")", "[", "]", ":", "=", "@", "|", "&", "*", "?",
+    "=", ":", "?", "|", "&", "*", "@", "(", ")", "[", "]", "{", "}",
 ];
 
 pub(super) fn describe(file: &Arc<SourceFile>, error: &Error<Rule>) -> Diagnostic {
@@ -32,111 +35,113 @@ pub(super) fn describe(file: &Arc<SourceFile>, error: &Error<Rule>) -> Diagnosti
         (None, InputLocation::Pos(p)) => *p,
         (None, InputLocation::Span((start, _))) => *start,
     };
-    let after_name = file.text[..position.min(file.text.len())]
-        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    let word_before = last_word(&file.text[..position.min(file.text.len())]);
     let position = skip_trivia(&file.text, position);
     let (found, found_len) = found_at(&file.text, position);
     let span = Span::new(position, position + found_len.max(1));
 
-    if let Some((at, len, message)) = bad_string(&file.text, position) {
-        return Diagnostic::at(file, Span::new(at, at + len), message);
-    }
     let mut expected = expected(error);
-    if after_name {
+    if word_before.is_some_and(|w| !is_keyword(w)) {
         // Right after a name, "more of the name" is never what the user meant.
-        expected.retain(|word| word != "a name");
+        expected.retain(|word| word != "a name" && word != "an integer");
     }
     let message = match expected.as_slice() {
         [] => format!("unexpected {found}"),
         _ => format!("expected {}, found {found}", join_or(&expected)),
     };
-    Diagnostic::at(file, span, message)
+    let diagnostic = Diagnostic::at(file, span, message);
+    if found == "`@`" && expected.iter().any(|w| w.contains("name")) {
+        return diagnostic
+            .with_note("annotations follow what they annotate, as in `name: string @len(8)`");
+    }
+    diagnostic
 }
 
-/// The things pest tried at the failure point, in words, each once.
+/// What pest tried at the failure point, in words, each once.
+///
+/// Pest's rule stacks say little about where in the grammar it was, so the words come from
+/// the set of tokens it would have accepted: a value starts with `true`, `null`, a digit, ...;
+/// a type with a name, `[` or `{`; a definition with its keyword.
 fn expected(error: &Error<Rule>) -> Vec<String> {
     let Some(attempts) = error.parse_attempts() else {
         return Vec::new();
     };
-    let mut rules: BTreeSet<Rule> = BTreeSet::new();
-    let mut words: Vec<String> = Vec::new();
-    for stack in attempts.call_stacks() {
-        // A failed literal token is reported by its rule unless it is punctuation (below).
-        if let Some(rule) = stack.deepest.get_rule().copied().or(stack.parent) {
-            rules.insert(rule);
+    let tokens: BTreeSet<String> = attempts
+        .expected_tokens()
+        .iter()
+        .map(|token| match token.to_string().as_str() {
+            "a..z" | "A..Z" => "name".to_string(),
+            "0..9" => "digit".to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    let has = |token: &str| tokens.contains(token);
+    let mut words = Vec::new();
+    let mut shown: BTreeSet<&str> = BTreeSet::new();
+
+    if DEFINITION_KEYWORDS.iter().all(|k| has(k)) {
+        words.push("a definition (`namespace`, `import`, `type`, `interface`, `role`, `enum`, `union`, `alias` or `directive`)".to_string());
+        shown.extend(["\"", "\"\"\""]);
+    }
+    if has("true") && has("null") {
+        words.push("a value".to_string());
+        shown.extend(["\"", "\"\"\"", "-", "[", "{", "digit", "name"]);
+    } else if has("name") && has("[") && has("{") {
+        words.push("a type".to_string());
+        shown.extend(["[", "{", "name"]);
+    }
+    if has("name") && !shown.contains("name") {
+        let item = attempts
+            .call_stacks()
+            .iter()
+            .find_map(|stack| match stack.deepest.get_rule() {
+                Some(Rule::field) => Some("a field"),
+                Some(Rule::operation) => Some("an operation"),
+                Some(Rule::parameter) => Some("a parameter"),
+                Some(Rule::enum_value) => Some("an enum value"),
+                _ => None,
+            });
+        words.push(item.unwrap_or("a name").to_string());
+        // A description may open any item; the item's word covers it.
+        shown.extend(["\"", "\"\"\""]);
+    }
+    if (has("\"") || has("\"\"\"")) && !shown.contains("\"") {
+        words.push("a string".to_string());
+    }
+    if has("digit") && !shown.contains("digit") {
+        words.push("an integer".to_string());
+    }
+    for keyword in OTHER_KEYWORDS {
+        if has(keyword) {
+            words.push(format!("`{keyword}`"));
         }
     }
-    let mut push = |word: String| {
-        if !words.contains(&word) {
-            words.push(word);
-        }
-    };
-    if DEFINITION_KEYWORDS.iter().all(|k| rules.contains(k)) {
-        push("a definition (`namespace`, `import`, `type`, `interface`, `role`, `enum`, `union`, `alias` or `directive`)".to_string());
-        rules.retain(|r| !DEFINITION_KEYWORDS.contains(r) && *r != Rule::description);
-    }
-    for rule in &rules {
-        if let Some(word) = rule_in_words(*rule) {
-            push(word.to_string());
+    for token in STRUCTURAL_TOKENS {
+        if has(token) && !shown.contains(token) {
+            words.push(format!("`{token}`"));
         }
     }
-    for token in attempts.expected_tokens() {
-        // Keywords and quotes are reported through their rules, and whitespace never matters.
-        let token = token.to_string();
-        if STRUCTURAL_TOKENS.contains(&token.as_str()) {
-            push(format!("`{token}`"));
-        }
+    if words.is_empty()
+        && attempts
+            .call_stacks()
+            .iter()
+            .any(|s| s.deepest.get_rule() == Some(&Rule::EOI))
+    {
+        words.push("the end of the file".to_string());
     }
     words
 }
 
-fn rule_in_words(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::EOI => "the end of the file",
-        Rule::description => "a description",
-        Rule::name | Rule::named_type => "a name",
-        Rule::type_ref | Rule::list_type | Rule::map_type | Rule::return_type => "a type",
-        Rule::field => "a field",
-        Rule::operation => "an operation",
-        Rule::parameter | Rule::unary_parameter => "a parameter",
-        Rule::parameters => "`(`",
-        Rule::enum_value => "an enum value",
-        Rule::annotation | Rule::annotations => "an annotation",
-        Rule::arguments => "`(`",
-        Rule::argument | Rule::named_argument => "an argument",
-        Rule::default_value => "`=`",
-        Rule::optional => "`?`",
-        Rule::implements | Rule::kw_implements => "`implements`",
-        Rule::import_all => "`*`",
-        Rule::import_names => "`{`",
-        Rule::import_name => "a name to import",
-        Rule::locations => "a directive location",
-        Rule::directive_require => "`@`",
-        Rule::int => "an integer",
-        Rule::float
-        | Rule::boolean
-        | Rule::null
-        | Rule::enum_ref
-        | Rule::list_value
-        | Rule::object_value => "a value",
-        Rule::string | Rule::block_string => "a string",
-        Rule::object_field => "a field name",
-        Rule::stream | Rule::kw_stream => "`stream`",
-        Rule::kw_namespace => "`namespace`",
-        Rule::kw_import => "`import`",
-        Rule::kw_from => "`from`",
-        Rule::kw_as => "`as`",
-        Rule::kw_type => "`type`",
-        Rule::kw_interface => "`interface`",
-        Rule::kw_role => "`role`",
-        Rule::kw_union => "`union`",
-        Rule::kw_enum => "`enum`",
-        Rule::kw_alias => "`alias`",
-        Rule::kw_directive => "`directive`",
-        Rule::kw_on => "`on`",
-        Rule::kw_require => "`require`",
-        _ => return None,
-    })
+fn is_keyword(word: &str) -> bool {
+    DEFINITION_KEYWORDS.contains(&word) || OTHER_KEYWORDS.contains(&word)
+}
+
+/// The name that `text` ends with, if it ends inside one.
+fn last_word(text: &str) -> Option<&str> {
+    let start = text
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    (start < text.len()).then(|| &text[start..])
 }
 
 fn join_or(words: &[String]) -> String {
@@ -191,7 +196,7 @@ fn found_at(text: &str, at: usize) -> (String, usize) {
 
 /// A string literal at `at` that never closes, or holds an unknown escape, is the real error,
 /// whatever pest expected around it. Returns the offset and length to point at, and a message.
-fn bad_string(text: &str, at: usize) -> Option<(usize, usize, String)> {
+pub(super) fn bad_string(text: &str, at: usize) -> Option<(usize, usize, String)> {
     let rest = &text[at.min(text.len())..];
     if let Some(body) = rest.strip_prefix("\"\"\"") {
         return (!body.contains("\"\"\"")).then(|| {
