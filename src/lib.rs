@@ -4,6 +4,7 @@
 //! shared by all of them. The library can be driven from a `build.rs` as well as from the CLI.
 
 pub mod cli;
+pub mod codegen;
 pub mod diagnostic;
 pub mod model;
 pub mod parser;

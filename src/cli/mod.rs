@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::codegen::{self, Outcome};
 use crate::diagnostic::Diagnostics;
 use crate::model::{self, ImportPaths};
 
@@ -15,7 +16,7 @@ const EXIT_INVALID: u8 = 1;
 const AFTER_HELP: &str = "\
 Exit status:
   0  success
-  1  invalid input: the schema or configuration has errors
+  1  invalid input (the schema or configuration has errors), or stale output with --check
   2  usage error: unknown command, option or argument";
 
 #[derive(Parser, Debug)]
@@ -55,6 +56,52 @@ enum Command {
         #[command(flatten)]
         imports: ImportArgs,
     },
+    /// Generate code from a codegen.yaml
+    #[command(after_help = "\
+Examples:
+  wapc generate                  # uses ./codegen.yaml
+  wapc generate api/codegen.yaml --check   # in CI: fail when generated files are stale")]
+    Generate {
+        /// The codegen file
+        #[arg(value_name = "FILE", default_value = "codegen.yaml")]
+        config: PathBuf,
+        /// Write nothing; exit 1 listing the files that are out of date
+        #[arg(long, conflicts_with = "dry_run")]
+        check: bool,
+        /// Write nothing; print what would be written
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not run rustfmt / gofmt over the output
+        #[arg(long)]
+        no_format: bool,
+        /// Allow outputs outside the codegen file's folder
+        #[arg(long)]
+        allow_outside: bool,
+        #[command(flatten)]
+        imports: ImportArgs,
+    },
+    /// List built-in templates, or copy one out to customise it
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum TemplatesCommand {
+    /// List the templates a codegen.yaml target can name
+    #[command(after_help = "Example:\n  wapc templates list --templates ./templates")]
+    List {
+        /// Also list the templates of this folder, as `templates:` in codegen.yaml would
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Copy a built-in template (with the partials of its language) into a folder to customise
+    #[command(after_help = "Example:\n  wapc templates export rust/module ./templates")]
+    Export {
+        /// The template, e.g. rust/module
+        name: String,
+        /// The folder to copy it into (the `templates:` folder of codegen.yaml)
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -80,6 +127,100 @@ pub fn run() -> ExitCode {
             pretty,
             imports,
         } => ast(&schema, pretty, &imports.paths()),
+        Command::Generate {
+            config,
+            check,
+            dry_run,
+            no_format,
+            allow_outside,
+            imports,
+        } => generate(
+            &config,
+            &codegen::Options {
+                check,
+                dry_run,
+                format: !no_format,
+                allow_outside,
+                imports: imports.paths(),
+            },
+        ),
+        Command::Templates(TemplatesCommand::List { templates }) => {
+            templates_list(templates.as_deref())
+        }
+        Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
+    }
+}
+
+fn generate(config: &Path, options: &codegen::Options) -> ExitCode {
+    let files = match codegen::generate(config, options) {
+        Ok(files) => files,
+        Err(errors) => {
+            report(&errors);
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut stale = 0;
+    for file in &files {
+        let path = file.path.display();
+        let line = match (file.outcome, options.check || options.dry_run) {
+            (Outcome::Written, true) => {
+                stale += 1;
+                format!("stale      {path}")
+            }
+            (Outcome::Written, false) => format!("written    {path}"),
+            (Outcome::Unchanged, _) => format!("unchanged  {path}"),
+            (Outcome::Skipped, _) => format!("skipped    {path} (ifNotExists: it exists)"),
+        };
+        let shown = if options.dry_run && file.outcome == Outcome::Written {
+            writeln!(out, "==> {path} ({}) <==\n{}", file.template, file.content)
+        } else {
+            writeln!(out, "{line}")
+        };
+        if shown.is_err() {
+            return ExitCode::from(EXIT_INVALID);
+        }
+    }
+    if options.check && stale > 0 {
+        eprintln!("error: {stale} generated file(s) are out of date: run `wapc generate`");
+        return ExitCode::from(EXIT_INVALID);
+    }
+    ExitCode::SUCCESS
+}
+
+fn templates_list(dir: Option<&Path>) -> ExitCode {
+    let templates = match codegen::Templates::load(dir) {
+        Ok(templates) => templates,
+        Err(errors) => {
+            report(&errors);
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for (name, origin) in templates.list() {
+        let from = match origin {
+            codegen::Origin::BuiltIn => "built in".to_string(),
+            codegen::Origin::User(path) => path.display().to_string(),
+        };
+        if writeln!(out, "{name:<24} {from}").is_err() {
+            return ExitCode::from(EXIT_INVALID);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn templates_export(name: &str, dir: &Path) -> ExitCode {
+    match codegen::render::export(name, dir) {
+        Ok(written) => {
+            for path in written {
+                println!("written    {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            report(&error.into());
+            ExitCode::from(EXIT_INVALID)
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span, io_reason};
 use crate::parser::{self, ast::*};
 
 pub use imports::ImportPaths;
@@ -314,14 +314,6 @@ fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
                 "the file is not valid UTF-8",
             ))))
         }
-    }
-}
-
-fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
-        _ => error.to_string(),
     }
 }
 

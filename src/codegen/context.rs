@@ -1,0 +1,436 @@
+//! The data every template renders: the schema as plain, language-neutral values.
+//!
+//! Templates never see spans or source files. Types are [`Ty`] trees that the per-language
+//! helpers turn into type names and codec calls.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+use crate::model::Schema;
+use crate::parser::ast::{self, Definition, TypeRef};
+
+/// A type as templates see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Ty {
+    /// A built-in: `string`, `i64`, `bytes`, ...
+    Primitive {
+        name: String,
+    },
+    /// A type defined in the schema; `of` says which kind of definition it is.
+    Named {
+        name: String,
+        of: Kind,
+        /// For an alias, the type it stands for, with aliases resolved all the way.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolved: Option<Box<Ty>>,
+    },
+    List {
+        item: Box<Ty>,
+    },
+    Map {
+        key: Box<Ty>,
+        value: Box<Ty>,
+    },
+    Optional {
+        inner: Box<Ty>,
+    },
+    Stream {
+        inner: Box<Ty>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Type,
+    Enum,
+    Union,
+    Alias,
+}
+
+impl Ty {
+    /// The type with aliases replaced by what they stand for.
+    pub fn resolved(&self) -> &Ty {
+        match self {
+            Ty::Named {
+                resolved: Some(target),
+                ..
+            } => target,
+            other => other,
+        }
+    }
+
+    /// The type as written in WIDL, e.g. `[string]`, `{string: Person}`, `i64?`.
+    pub fn widl(&self) -> String {
+        match self {
+            Ty::Primitive { name } | Ty::Named { name, .. } => name.clone(),
+            Ty::List { item } => format!("[{}]", item.widl()),
+            Ty::Map { key, value } => format!("{{{}: {}}}", key.widl(), value.widl()),
+            Ty::Optional { inner } => format!("{}?", inner.widl()),
+            Ty::Stream { inner } => format!("stream {}", inner.widl()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Context {
+    pub namespace: String,
+    /// The merged config of the target (`codegen.yaml`'s `config`, then the target's own).
+    pub config: Map<String, Json>,
+    pub types: Vec<TypeView>,
+    pub enums: Vec<EnumView>,
+    pub unions: Vec<UnionView>,
+    pub aliases: Vec<AliasView>,
+    pub roles: Vec<RoleView>,
+    /// The interface's operations: what the module serves.
+    pub operations: Vec<OperationView>,
+    /// Operations the module serves: the interface's, and those of the roles in `handlerRoles`.
+    pub handlers: Vec<OperationView>,
+    /// Operations the module calls on its host: those of every role, or of `hostRoles` only.
+    pub host_calls: Vec<OperationView>,
+    /// Every multi-parameter operation of `handlers` and `host_calls` once, for args types.
+    pub args: Vec<OperationView>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct TypeView {
+    pub name: String,
+    pub description: Option<String>,
+    pub annotations: Vec<AnnotationView>,
+    pub fields: Vec<FieldView>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct FieldView {
+    pub name: String,
+    pub description: Option<String>,
+    pub annotations: Vec<AnnotationView>,
+    #[serde(rename = "type")]
+    pub ty: Ty,
+    pub default: Option<Json>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct EnumView {
+    pub name: String,
+    pub description: Option<String>,
+    pub annotations: Vec<AnnotationView>,
+    pub values: Vec<EnumValueView>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct EnumValueView {
+    pub name: String,
+    pub description: Option<String>,
+    pub index: i64,
+    /// The `as "..."` text, else the name.
+    pub display: String,
+}
+
+#[derive(Clone, Serialize)]
+pub struct UnionView {
+    pub name: String,
+    pub description: Option<String>,
+    pub annotations: Vec<AnnotationView>,
+    pub members: Vec<UnionMember>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct UnionMember {
+    /// The member type as written in WIDL: the key of the union's one-entry map on the wire.
+    pub tag: String,
+    #[serde(rename = "type")]
+    pub ty: Ty,
+}
+
+#[derive(Clone, Serialize)]
+pub struct AliasView {
+    pub name: String,
+    pub description: Option<String>,
+    pub annotations: Vec<AnnotationView>,
+    #[serde(rename = "type")]
+    pub ty: Ty,
+}
+
+#[derive(Clone, Serialize)]
+pub struct RoleView {
+    pub name: String,
+    pub description: Option<String>,
+    pub annotations: Vec<AnnotationView>,
+    pub operations: Vec<OperationView>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct OperationView {
+    pub name: String,
+    pub description: Option<String>,
+    pub annotations: Vec<AnnotationView>,
+    /// `op{arg: T}`: the one argument goes on the wire as itself.
+    pub unary: bool,
+    pub parameters: Vec<FieldView>,
+    /// `None` for an operation that returns nothing.
+    pub returns: Option<Ty>,
+    /// The role the operation belongs to; `None` for the interface.
+    pub role: Option<String>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct AnnotationView {
+    pub name: String,
+    pub arguments: Map<String, Json>,
+}
+
+/// Builds the context of one target.
+pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
+    let kinds: HashMap<&str, (Kind, Option<&TypeRef>)> = schema
+        .definitions
+        .iter()
+        .filter_map(|d| match &d.definition {
+            Definition::Type(t) => Some((t.name.value.as_str(), (Kind::Type, None))),
+            Definition::Enum(e) => Some((e.name.value.as_str(), (Kind::Enum, None))),
+            Definition::Union(u) => Some((u.name.value.as_str(), (Kind::Union, None))),
+            Definition::Alias(a) => Some((a.name.value.as_str(), (Kind::Alias, Some(&a.ty)))),
+            _ => None,
+        })
+        .collect();
+    let converter = Converter { kinds: &kinds };
+
+    let mut seen = BTreeSet::new();
+    let mut context = Context {
+        namespace: schema.namespace.clone().unwrap_or_default(),
+        types: Vec::new(),
+        enums: Vec::new(),
+        unions: Vec::new(),
+        aliases: Vec::new(),
+        roles: Vec::new(),
+        operations: Vec::new(),
+        handlers: Vec::new(),
+        host_calls: Vec::new(),
+        args: Vec::new(),
+        config,
+    };
+    for scoped in &schema.definitions {
+        let definition = &scoped.definition;
+        // A definition imported along two paths arrives twice; render it once.
+        if let Some(name) = definition.name()
+            && !seen.insert((definition.keyword(), name.value.clone()))
+        {
+            continue;
+        }
+        match definition {
+            Definition::Type(t) => context.types.push(TypeView {
+                name: t.name.value.clone(),
+                description: description(&t.description),
+                annotations: annotations(&t.annotations),
+                fields: t.fields.iter().map(|f| converter.field(f)).collect(),
+            }),
+            Definition::Enum(e) => context.enums.push(EnumView {
+                name: e.name.value.clone(),
+                description: description(&e.description),
+                annotations: annotations(&e.annotations),
+                values: e
+                    .values
+                    .iter()
+                    .map(|v| EnumValueView {
+                        name: v.name.value.clone(),
+                        description: description(&v.description),
+                        index: v.index.value,
+                        display: v
+                            .display
+                            .as_ref()
+                            .map_or_else(|| v.name.value.clone(), |d| d.value.clone()),
+                    })
+                    .collect(),
+            }),
+            Definition::Union(u) => context.unions.push(UnionView {
+                name: u.name.value.clone(),
+                description: description(&u.description),
+                annotations: annotations(&u.annotations),
+                members: u
+                    .types
+                    .iter()
+                    .map(|t| {
+                        let ty = converter.ty(t);
+                        UnionMember { tag: ty.widl(), ty }
+                    })
+                    .collect(),
+            }),
+            Definition::Alias(a) => context.aliases.push(AliasView {
+                name: a.name.value.clone(),
+                description: description(&a.description),
+                annotations: annotations(&a.annotations),
+                ty: converter.ty(&a.ty),
+            }),
+            Definition::Interface(i) => context
+                .operations
+                .extend(i.operations.iter().map(|o| converter.operation(o, None))),
+            Definition::Role(r) => context.roles.push(RoleView {
+                name: r.name.value.clone(),
+                description: description(&r.description),
+                annotations: annotations(&r.annotations),
+                operations: r
+                    .operations
+                    .iter()
+                    .map(|o| converter.operation(o, Some(&r.name.value)))
+                    .collect(),
+            }),
+            Definition::Namespace(_) | Definition::Import(_) | Definition::Directive(_) => {}
+        }
+    }
+
+    let handler_roles = role_list(&context.config, "handlerRoles");
+    let host_roles = role_list(&context.config, "hostRoles");
+    context.handlers = context.operations.clone();
+    for role in &context.roles {
+        if handler_roles
+            .as_ref()
+            .is_some_and(|roles| roles.contains(&role.name))
+        {
+            context.handlers.extend(role.operations.iter().cloned());
+        }
+        if host_roles
+            .as_ref()
+            .is_none_or(|roles| roles.contains(&role.name))
+        {
+            context.host_calls.extend(role.operations.iter().cloned());
+        }
+    }
+    let mut args_seen = BTreeSet::new();
+    context.args = context
+        .handlers
+        .iter()
+        .chain(&context.host_calls)
+        .filter(|o| !o.unary && !o.parameters.is_empty())
+        .filter(|o| args_seen.insert(o.name.clone()))
+        .cloned()
+        .collect();
+    context
+}
+
+/// A list of role names from the config: a YAML list or a comma-separated string.
+fn role_list(config: &Map<String, Json>, key: &str) -> Option<Vec<String>> {
+    match config.get(key)? {
+        Json::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+        ),
+        Json::String(s) => Some(
+            s.split(',')
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+struct Converter<'a> {
+    kinds: &'a HashMap<&'a str, (Kind, Option<&'a TypeRef>)>,
+}
+
+impl Converter<'_> {
+    fn ty(&self, ty: &TypeRef) -> Ty {
+        match ty {
+            TypeRef::Named { name } => {
+                let name = name.value.clone();
+                match self.kinds.get(name.as_str()) {
+                    Some((of, target)) => Ty::Named {
+                        resolved: target.map(|t| Box::new(self.ty(t).resolved().clone())),
+                        name,
+                        of: *of,
+                    },
+                    // Validation let through only primitives besides defined types.
+                    None => Ty::Primitive { name },
+                }
+            }
+            TypeRef::List { item, .. } => Ty::List {
+                item: Box::new(self.ty(item)),
+            },
+            TypeRef::Map { key, value, .. } => Ty::Map {
+                key: Box::new(self.ty(key)),
+                value: Box::new(self.ty(value)),
+            },
+            TypeRef::Optional { inner, .. } => Ty::Optional {
+                inner: Box::new(self.ty(inner)),
+            },
+            TypeRef::Stream { inner, .. } => Ty::Stream {
+                inner: Box::new(self.ty(inner)),
+            },
+        }
+    }
+
+    fn field(&self, field: &ast::FieldDefinition) -> FieldView {
+        FieldView {
+            name: field.name.value.clone(),
+            description: description(&field.description),
+            annotations: annotations(&field.annotations),
+            ty: self.ty(&field.ty),
+            default: field.default.as_ref().map(value),
+        }
+    }
+
+    fn operation(&self, op: &ast::OperationDefinition, role: Option<&str>) -> OperationView {
+        OperationView {
+            name: op.name.value.clone(),
+            description: description(&op.description),
+            annotations: annotations(&op.annotations),
+            unary: op.unary,
+            parameters: op
+                .parameters
+                .iter()
+                .map(|p| FieldView {
+                    name: p.name.value.clone(),
+                    description: description(&p.description),
+                    annotations: annotations(&p.annotations),
+                    ty: self.ty(&p.ty),
+                    default: p.default.as_ref().map(value),
+                })
+                .collect(),
+            returns: op.returns.as_ref().map(|t| self.ty(t)),
+            role: role.map(str::to_string),
+        }
+    }
+}
+
+fn description(literal: &Option<ast::StringLiteral>) -> Option<String> {
+    literal.as_ref().map(|d| d.value.clone())
+}
+
+fn annotations(annotations: &[ast::Annotation]) -> Vec<AnnotationView> {
+    annotations
+        .iter()
+        .map(|a| AnnotationView {
+            name: a.name.value.clone(),
+            arguments: a
+                .arguments
+                .iter()
+                .map(|arg| (arg.name.value.clone(), value(&arg.value)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// A WIDL value as JSON; enum values become their names.
+fn value(value: &ast::Value) -> Json {
+    match value {
+        ast::Value::String { value, .. } | ast::Value::Enum { value, .. } => {
+            Json::String(value.clone())
+        }
+        ast::Value::Int { value, .. } => Json::from(*value),
+        ast::Value::Float { value, .. } => Json::from(*value),
+        ast::Value::Bool { value, .. } => Json::Bool(*value),
+        ast::Value::Null { .. } => Json::Null,
+        ast::Value::List { values, .. } => Json::Array(values.iter().map(self::value).collect()),
+        ast::Value::Object { fields, .. } => Json::Object(
+            fields
+                .iter()
+                .map(|f| (f.name.value.clone(), self::value(&f.value)))
+                .collect(),
+        ),
+    }
+}

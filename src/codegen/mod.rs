@@ -1,0 +1,187 @@
+//! `wapc generate`: codegen.yaml + schema + templates → files.
+//!
+//! Usable from a `build.rs` as well as from the CLI:
+//!
+//! ```no_run
+//! let options = wapc::codegen::Options::default();
+//! let files = wapc::codegen::generate("codegen.yaml".as_ref(), &options).unwrap();
+//! ```
+
+pub mod config;
+pub mod context;
+mod output;
+pub mod render;
+mod rust;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value as Json};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{self, ImportPaths};
+
+pub use output::Outcome;
+pub use render::{Origin, Templates};
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Write nothing; report what is out of date.
+    pub check: bool,
+    /// Write nothing; the caller shows what would be written.
+    pub dry_run: bool,
+    /// Run rustfmt / gofmt over the output when they are installed.
+    pub format: bool,
+    /// Permit outputs outside the codegen file's folder.
+    pub allow_outside: bool,
+    pub imports: ImportPaths,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            check: false,
+            dry_run: false,
+            format: true,
+            allow_outside: false,
+            imports: ImportPaths::new(Vec::new()),
+        }
+    }
+}
+
+/// One output file of a run.
+#[derive(Clone, Debug)]
+pub struct GeneratedFile {
+    /// Where the file goes: the codegen file's folder joined with the target's path.
+    pub path: PathBuf,
+    pub template: String,
+    pub outcome: Outcome,
+    pub content: String,
+}
+
+/// Old `@wapc/widl-codegen` visitor classes and the built-in templates that replace them,
+/// by language (the last part of the old module path).
+const VISITOR_TEMPLATES: [(&str, &str, &str); 2] = [
+    ("rust", "ModuleVisitor", "rust/module"),
+    ("rust", "ScaffoldVisitor", "rust/scaffold"),
+];
+
+/// Renders every target of every document of the codegen file, then writes them (unless
+/// checking or dry-running). Nothing is written if anything fails to render.
+pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let documents = config::read(config_path)?;
+    let base = config_path.parent().unwrap_or(Path::new(""));
+    let config_name = config_path.display().to_string();
+    let mut files = Vec::new();
+    let mut errors = Diagnostics::default();
+    for document in &documents {
+        match render_document(base, &config_name, document, options) {
+            Ok(rendered) => files.extend(rendered),
+            Err(e) => errors.0.extend(e.0),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if !options.check && !options.dry_run {
+        for file in &files {
+            if file.outcome == Outcome::Written {
+                output::write_atomic(&file.path, &file.content)?;
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn render_document(
+    base: &Path,
+    config_name: &str,
+    document: &config::Codegen,
+    options: &Options,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let schema = model::load(&base.join(&document.schema), &options.imports)?;
+    let templates = Templates::load(document.templates.as_ref().map(|t| base.join(t)).as_deref())?;
+    let mut files = Vec::new();
+    let mut errors = Diagnostics::default();
+    for (relative, target) in &document.generates {
+        let rendered = (|| {
+            output::check_inside(relative, options.allow_outside)
+                .map_err(|m| Diagnostic::error(format!("{config_name}: {m}")))?;
+            let template = template_name(config_name, relative, target, &templates)?;
+            let mut config: Map<String, Json> = document.config.clone();
+            config.extend(target.config.clone());
+            let context = context::build(&schema, config);
+            let path = base.join(relative);
+            let mut content = templates.render(&template, &context)?;
+            if options.format {
+                content = output::format(&path, content);
+            }
+            let outcome = output::plan(&path, &content, target.if_not_exists)?;
+            Ok(GeneratedFile {
+                path,
+                template,
+                outcome,
+                content,
+            })
+        })();
+        match rendered {
+            Ok(file) => files.push(file),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The template a target asks for, by name or by the old module + visitor class.
+fn template_name(
+    config_name: &str,
+    output: &str,
+    target: &config::Target,
+    templates: &Templates,
+) -> Result<String, Diagnostic> {
+    let error =
+        |message: String| Diagnostic::error(format!("{config_name}: `{output}`: {message}"));
+    let name = match (&target.template, &target.module, &target.visitor_class) {
+        (Some(name), _, _) => name.clone(),
+        (None, Some(module), Some(visitor)) => {
+            let language = module
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
+            let found = VISITOR_TEMPLATES
+                .iter()
+                .find(|(l, v, _)| *l == language && v == visitor);
+            match found {
+                Some((_, _, name)) => name.to_string(),
+                None => {
+                    let known: Vec<String> = VISITOR_TEMPLATES
+                        .iter()
+                        .map(|(l, v, _)| format!("@wapc/widl-codegen/{l} {v}"))
+                        .collect();
+                    return Err(error(format!(
+                        "unknown module and visitor class `{module}` `{visitor}`; known: {}",
+                        known.join(", ")
+                    )));
+                }
+            }
+        }
+        (None, Some(_), None) => return Err(error("`module` needs a `visitorClass`".into())),
+        (None, None, _) => {
+            return Err(error(
+                "name a `template` (or, the old way, a `module` and `visitorClass`)".into(),
+            ));
+        }
+    };
+    if !templates.contains(&name) {
+        let known: Vec<&str> = templates.list().map(|(n, _)| n).collect();
+        return Err(error(format!(
+            "unknown template `{name}`; the templates are: {}",
+            known.join(", ")
+        )));
+    }
+    Ok(name)
+}
