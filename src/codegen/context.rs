@@ -89,8 +89,13 @@ pub struct Context {
     pub operations: Vec<OperationView>,
     /// Operations the module serves: the interface's, and those of the roles in `handlerRoles`.
     pub handlers: Vec<OperationView>,
-    /// Operations the module calls on its host: those of every role, or of `hostRoles` only.
+    /// Operations the module calls on its host: the interface's, and those of the roles in
+    /// `hostRoles`.
     pub host_calls: Vec<OperationView>,
+    /// The name of the generated host client (`hostClassName`, else `Host`).
+    pub host_class: String,
+    /// The name of the generated handler registry (`handlersClassName`, else `Handlers`).
+    pub handlers_class: String,
     /// Every multi-parameter operation of `handlers` and `host_calls` once, for args types.
     pub args: Vec<OperationView>,
 }
@@ -210,6 +215,8 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
         handlers: Vec::new(),
         host_calls: Vec::new(),
         args: Vec::new(),
+        host_class: config_str(&config, "hostClassName", "Host"),
+        handlers_class: config_str(&config, "handlersClassName", "Handlers"),
         config,
     };
     for scoped in &schema.definitions {
@@ -281,20 +288,19 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
         }
     }
 
+    // The old generator's meaning: the interface's operations are both served and callable
+    // (unless `skipInterface`); a role's only where `handlerRoles` / `hostRoles` name it.
     let handler_roles = role_list(&context.config, "handlerRoles");
     let host_roles = role_list(&context.config, "hostRoles");
-    context.handlers = context.operations.clone();
+    if !matches!(context.config.get("skipInterface"), Some(Json::Bool(true))) {
+        context.handlers = context.operations.clone();
+        context.host_calls = context.operations.clone();
+    }
     for role in &context.roles {
-        if handler_roles
-            .as_ref()
-            .is_some_and(|roles| roles.contains(&role.name))
-        {
+        if handler_roles.contains(&role.name) {
             context.handlers.extend(role.operations.iter().cloned());
         }
-        if host_roles
-            .as_ref()
-            .is_none_or(|roles| roles.contains(&role.name))
-        {
+        if host_roles.contains(&role.name) {
             context.host_calls.extend(role.operations.iter().cloned());
         }
     }
@@ -310,22 +316,27 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
     context
 }
 
+fn config_str(config: &Map<String, Json>, key: &str, default: &str) -> String {
+    config
+        .get(key)
+        .and_then(Json::as_str)
+        .unwrap_or(default)
+        .to_string()
+}
+
 /// A list of role names from the config: a YAML list or a comma-separated string.
-fn role_list(config: &Map<String, Json>, key: &str) -> Option<Vec<String>> {
-    match config.get(key)? {
-        Json::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect(),
-        ),
-        Json::String(s) => Some(
-            s.split(',')
-                .map(|r| r.trim().to_string())
-                .filter(|r| !r.is_empty())
-                .collect(),
-        ),
-        _ => None,
+fn role_list(config: &Map<String, Json>, key: &str) -> Vec<String> {
+    match config.get(key) {
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        Some(Json::String(s)) => s
+            .split(',')
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -60,9 +60,30 @@ pub struct GeneratedFile {
 
 /// Old `@wapc/widl-codegen` visitor classes and the built-in templates that replace them,
 /// by language (the last part of the old module path).
-const VISITOR_TEMPLATES: [(&str, &str, &str); 2] = [
+const VISITOR_TEMPLATES: [(&str, &str, &str); 7] = [
     ("rust", "ModuleVisitor", "rust/module"),
     ("rust", "ScaffoldVisitor", "rust/scaffold"),
+    ("tinygo", "ModuleVisitor", "tinygo/module"),
+    ("tinygo", "ScaffoldVisitor", "tinygo/scaffold"),
+    ("assemblyscript", "ModuleVisitor", "assemblyscript/module"),
+    ("assemblyscript", "ScaffoldVisitor", "assemblyscript/scaffold"),
+    ("go", "ModuleVisitor", "go/host"),
+];
+
+/// Visitors that wrote one piece of a module file; the module template writes them all.
+const FRAGMENT_VISITORS: [&str; 12] = [
+    "HostVisitor",
+    "HandlersVisitor",
+    "RegisterVisitor",
+    "WrapperVarsVisitor",
+    "WrapperFuncsVisitor",
+    "WrappersVisitor",
+    "StructVisitor",
+    "ClassVisitor",
+    "BuilderVisitor",
+    "EncoderVisitor",
+    "DecoderVisitor",
+    "ImportsVisitor",
 ];
 
 /// Renders every target of every document of the codegen file, then writes them (unless
@@ -157,6 +178,11 @@ fn template_name(
                 .find(|(l, v, _)| *l == language && v == visitor);
             match found {
                 Some((_, _, name)) => name.to_string(),
+                None if FRAGMENT_VISITORS.contains(&visitor.as_str()) => {
+                    return Err(error(format!(
+                        "`{visitor}` wrote a piece of a module file; use `visitorClass: ModuleVisitor` (template `{language}/module`), which writes all of it"
+                    )));
+                }
                 None => {
                     let known: Vec<String> = VISITOR_TEMPLATES
                         .iter()

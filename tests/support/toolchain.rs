@@ -1,0 +1,103 @@
+//! Finding the toolchains that the compile and round-trip tests need, and skipping loudly
+//! without them, or failing when `WAPC_REQUIRE_TOOLCHAINS=1` (as in CI).
+
+// Each test crate includes this file and uses a part of it.
+#![allow(dead_code)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Whether `program --version` runs.
+pub fn runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `true` when the tool is there; otherwise says why the test is skipped (on the terminal,
+/// past the test harness's capture), or fails the test when toolchains are required.
+pub fn available(ok: bool, test: &str, reason: &str) -> bool {
+    if ok {
+        return true;
+    }
+    if std::env::var("WAPC_REQUIRE_TOOLCHAINS").as_deref() == Ok("1") {
+        panic!("{test}: {reason}, and WAPC_REQUIRE_TOOLCHAINS=1 forbids skipping");
+    }
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {reason}");
+    false
+}
+
+/// The rustc that can build wasm32 (Debian's rustc-web, see ../shared/README.md) and its
+/// linker, overridable with `WAPC_WASM_RUSTC` and `WAPC_WASM_LINKER`.
+pub struct WasmRust {
+    pub rustc: String,
+    pub linker: String,
+}
+
+impl WasmRust {
+    pub fn find() -> Option<WasmRust> {
+        let rustc = std::env::var("WAPC_WASM_RUSTC").unwrap_or_else(|_| "/usr/bin/rustc".into());
+        let linker = std::env::var("WAPC_WASM_LINKER").unwrap_or_else(|_| "wasm-ld-16".into());
+        (runs(&rustc) && runs(&linker)).then_some(WasmRust { rustc, linker })
+    }
+
+    /// `cargo build` of a cdylib for wasm32-unknown-unknown, the standard library included.
+    pub fn build(&self, crate_dir: &Path, target_dir: &Path) -> PathBuf {
+        let status = Command::new("cargo")
+            .current_dir(crate_dir)
+            .args(["build", "--release", "--locked", "--quiet"])
+            .args([
+                "-Zbuild-std=std,panic_abort",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CARGO_TARGET_DIR", target_dir)
+            .env("RUSTC", &self.rustc)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", &self.linker)
+            .status()
+            .expect("cargo runs");
+        assert!(
+            status.success(),
+            "building {} for wasm32 failed",
+            crate_dir.display()
+        );
+        target_dir.join("wasm32-unknown-unknown/release")
+    }
+}
+
+/// Copies the files of `from` into `to` (created), leaving what else `to` holds.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("readable fixture folder") {
+        let entry = entry.expect("readable fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::create_dir_all(to).expect("writable folder");
+            // Copy only on change, so that cargo does not rebuild what did not change.
+            let content = std::fs::read(entry.path()).expect("readable fixture");
+            if std::fs::read(&target).ok().as_deref() != Some(content.as_slice()) {
+                std::fs::write(&target, content).expect("writable file");
+            }
+        }
+    }
+}
+
+/// Runs `wapc` with `args` in `dir`, and fails the test unless it succeeds.
+pub fn wapc(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("wapc runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "wapc {args:?} failed:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
