@@ -21,22 +21,30 @@ fn rust_guest_and_rust_host_round_trip_every_type() {
     let wasm = wasm.expect("checked above");
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/roundtrip");
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    // Build beside wapc's own target folder, so that later runs reuse the slow builds.
+    let target = tmp.parent().unwrap_or(tmp);
     let work = tmp.join("roundtrip-rust");
     toolchain::copy_tree(&fixture, &work);
     toolchain::wapc(&work, &["generate"]);
 
-    let module_dir = wasm.build(&work.join("guest"), &tmp.join("roundtrip-guest-target"));
+    let module_dir = wasm.build(&work.join("guest"), &target.join("roundtrip-guest"));
     let module = module_dir.join("roundtrip_guest.wasm");
 
     let output = Command::new("cargo")
         .current_dir(work.join("host"))
         .args(["run", "--release", "--locked", "--quiet", "--"])
         .arg(&module)
-        .env("CARGO_TARGET_DIR", tmp.join("roundtrip-host-target"))
+        .env("CARGO_TARGET_DIR", target.join("roundtrip-host"))
         .output()
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the host failed:\n{stdout}{stderr}");
-    assert!(stdout.contains("round trip ok"), "unexpected host output:\n{stdout}{stderr}");
+    assert!(
+        output.status.success(),
+        "the host failed:\n{stdout}{stderr}"
+    );
+    assert!(
+        stdout.contains("round trip ok"),
+        "unexpected host output:\n{stdout}{stderr}"
+    );
 }
