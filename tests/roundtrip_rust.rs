@@ -34,6 +34,7 @@ fn rust_guest_and_rust_host_round_trip_every_type() {
         .current_dir(work.join("host"))
         .args(["run", "--release", "--locked", "--quiet", "--"])
         .arg(&module)
+        .arg(work.join("vectors.txt"))
         .env("CARGO_TARGET_DIR", target.join("roundtrip-host"))
         .output()
         .expect("cargo runs");

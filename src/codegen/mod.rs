@@ -66,7 +66,11 @@ const VISITOR_TEMPLATES: [(&str, &str, &str); 7] = [
     ("tinygo", "ModuleVisitor", "tinygo/module"),
     ("tinygo", "ScaffoldVisitor", "tinygo/scaffold"),
     ("assemblyscript", "ModuleVisitor", "assemblyscript/module"),
-    ("assemblyscript", "ScaffoldVisitor", "assemblyscript/scaffold"),
+    (
+        "assemblyscript",
+        "ScaffoldVisitor",
+        "assemblyscript/scaffold",
+    ),
     ("go", "ModuleVisitor", "go/host"),
 ];
 

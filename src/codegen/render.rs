@@ -222,57 +222,84 @@ fn ty_param(h: &Helper, index: usize) -> Result<Ty, RenderError> {
     })
 }
 
-type StrFn = fn(&str) -> String;
-type TyFn = fn(&Ty) -> String;
+pub(super) type StrFn = fn(&str) -> String;
+pub(super) type TyFn = fn(&Ty) -> String;
+pub(super) type TyExprFn = fn(&Ty, &str) -> String;
 
-fn register_helpers(registry: &mut Handlebars<'static>) {
-    let string_helpers: [(&str, StrFn); 9] = [
+/// The helpers one target language adds: each takes a name (`{{rust_name name}}`), a type
+/// (`{{rust_type type}}`), or a type and an expression (`{{go_encode type "o.Name"}}`).
+pub(super) struct LanguageHelpers {
+    pub strings: &'static [(&'static str, StrFn)],
+    pub types: &'static [(&'static str, TyFn)],
+    pub type_exprs: &'static [(&'static str, TyExprFn)],
+}
+
+/// Every language's helpers; a new target adds its own here.
+const LANGUAGES: [&LanguageHelpers; 1] = [&rust::HELPERS];
+
+/// Helpers of every language.
+const COMMON: LanguageHelpers = LanguageHelpers {
+    strings: &[
         ("snake", |s| s.to_snake_case()),
         ("camel", |s| s.to_lower_camel_case()),
         ("pascal", |s| s.to_upper_camel_case()),
         ("kebab", |s| s.to_kebab_case()),
         ("shouty", |s| s.to_shouty_snake_case()),
-        ("rust_name", rust::value_name),
-        ("rust_type_name", rust::type_name),
-        ("rust_const", rust::const_name),
-        ("rust_str", rust::string_literal),
-    ];
-    for (name, convert) in string_helpers {
-        registry.register_helper(
-            name,
-            Box::new(
-                move |h: &Helper,
-                      _: &Handlebars,
-                      _: &HbContext,
-                      _: &mut RenderContext,
-                      out: &mut dyn Output|
-                      -> HelperResult {
-                    out.write(&convert(str_param(h, 0)?))?;
-                    Ok(())
-                },
-            ),
-        );
-    }
-    let type_helpers: [(&str, TyFn); 3] = [
-        ("rust_type", rust::type_of),
-        ("rust_variant", rust::variant_name),
-        ("widl_type", |t| t.widl()),
-    ];
-    for (name, convert) in type_helpers {
-        registry.register_helper(
-            name,
-            Box::new(
-                move |h: &Helper,
-                      _: &Handlebars,
-                      _: &HbContext,
-                      _: &mut RenderContext,
-                      out: &mut dyn Output|
-                      -> HelperResult {
-                    out.write(&convert(&ty_param(h, 0)?))?;
-                    Ok(())
-                },
-            ),
-        );
+    ],
+    types: &[("widl_type", |t| t.widl())],
+    type_exprs: &[],
+};
+
+fn register_helpers(registry: &mut Handlebars<'static>) {
+    for language in std::iter::once(&COMMON).chain(LANGUAGES) {
+        for &(name, convert) in language.strings {
+            registry.register_helper(
+                name,
+                Box::new(
+                    move |h: &Helper,
+                          _: &Handlebars,
+                          _: &HbContext,
+                          _: &mut RenderContext,
+                          out: &mut dyn Output|
+                          -> HelperResult {
+                        out.write(&convert(str_param(h, 0)?))?;
+                        Ok(())
+                    },
+                ),
+            );
+        }
+        for &(name, convert) in language.types {
+            registry.register_helper(
+                name,
+                Box::new(
+                    move |h: &Helper,
+                          _: &Handlebars,
+                          _: &HbContext,
+                          _: &mut RenderContext,
+                          out: &mut dyn Output|
+                          -> HelperResult {
+                        out.write(&convert(&ty_param(h, 0)?))?;
+                        Ok(())
+                    },
+                ),
+            );
+        }
+        for &(name, convert) in language.type_exprs {
+            registry.register_helper(
+                name,
+                Box::new(
+                    move |h: &Helper,
+                          _: &Handlebars,
+                          _: &HbContext,
+                          _: &mut RenderContext,
+                          out: &mut dyn Output|
+                          -> HelperResult {
+                        out.write(&convert(&ty_param(h, 0)?, str_param(h, 1)?))?;
+                        Ok(())
+                    },
+                ),
+            );
+        }
     }
     // `{{comment text "///"}}`: each line of `text` behind the prefix; nothing for null.
     registry.register_helper(

@@ -3,6 +3,18 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::context::Ty;
+use super::render::LanguageHelpers;
+
+pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
+    strings: &[
+        ("rust_name", value_name),
+        ("rust_type_name", type_name),
+        ("rust_const", const_name),
+        ("rust_str", string_literal),
+    ],
+    types: &[("rust_type", type_of), ("rust_variant", variant_name)],
+    type_exprs: &[],
+};
 
 /// Words Rust reserves; a WIDL name that is one becomes a raw identifier (`r#type`).
 const KEYWORDS: [&str; 50] = [
