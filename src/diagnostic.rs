@@ -41,8 +41,14 @@ pub struct Position {
 }
 
 impl SourceFile {
+    /// A leading byte-order mark is dropped: it is no part of the text, and would count as a
+    /// column on the first line.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         let path = path.into();
+        let text = match text.strip_prefix('\u{FEFF}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         let name = display_path(&path);
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -139,9 +145,11 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
+        // Notes line up with the `|` of the source excerpt.
+        let mut gutter = " ".to_string();
         if let Some((file, span)) = &self.location {
             let start = file.position(span.start);
-            let gutter = " ".repeat(start.line.to_string().len());
+            gutter = " ".repeat(start.line.to_string().len());
             writeln!(
                 f,
                 "{gutter}--> {}:{}:{}",
@@ -165,7 +173,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{gutter} | {pad}{}", "^".repeat(width))?;
         }
         for note in &self.notes {
-            writeln!(f, "  = note: {note}")?;
+            writeln!(f, "{gutter} = note: {note}")?;
         }
         Ok(())
     }

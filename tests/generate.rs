@@ -347,7 +347,16 @@ fn the_bundled_example_is_up_to_date() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (code, stdout, stderr) = run(root, &["generate", "--check", "examples/greeter/codegen.yaml"]);
-    assert_eq!(code, 0, "run `wapc generate examples/greeter/codegen.yaml`:\n{stdout}{stderr}");
-    assert!(stdout.contains("unchanged  examples/greeter/src/generated.rs"), "{stdout}");
+    let (code, stdout, stderr) = run(
+        root,
+        &["generate", "--check", "examples/greeter/codegen.yaml"],
+    );
+    assert_eq!(
+        code, 0,
+        "run `wapc generate examples/greeter/codegen.yaml`:\n{stdout}{stderr}"
+    );
+    assert!(
+        stdout.contains("unchanged  examples/greeter/src/generated.rs"),
+        "{stdout}"
+    );
 }

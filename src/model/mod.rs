@@ -197,16 +197,17 @@ impl Loader<'_> {
         let mut definitions = Vec::new();
         let mut imported = Vec::new();
         for definition in document.definitions.iter() {
-            if let Definition::Import(import) = definition {
-                let brought = self.resolve_import(&file, import);
-                definitions.extend(brought.iter().cloned());
-                imported.extend(brought);
-            }
             definitions.push(ScopedDefinition {
                 file: file.name.clone(),
                 imported: false,
                 definition: definition.clone(),
             });
+            // Each import is followed by what it brought in, as `Schema` promises.
+            if let Definition::Import(import) = definition {
+                let brought = self.resolve_import(&file, import);
+                definitions.extend(brought.iter().cloned());
+                imported.extend(brought);
+            }
         }
         self.stack.pop();
 

@@ -541,7 +541,7 @@ impl<'a> Validator<'a> {
                 Some(_) => {}
                 None if value == "void" => problems.push((
                     name.span,
-                    format!("`void` in {what}: only an operation's return type can be void"),
+                    format!("`void` in {what}: only an operation's whole return type can be void"),
                     None,
                 )),
                 None if value.starts_with(|c: char| c.is_ascii_lowercase()) => problems.push((
@@ -937,7 +937,8 @@ fn site<'a>(location: &'static str, annotations: &'a [Annotation]) -> Site<'a> {
 /// `ENUM_VALUE` → `an enum value`.
 fn describe_location(location: &str) -> String {
     let words = location.to_ascii_lowercase().replace('_', " ");
-    let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) {
+    // No location starts with a vowel sound spelled `u` ("a union").
+    let article = if words.starts_with(['a', 'e', 'i', 'o']) {
         "an"
     } else {
         "a"

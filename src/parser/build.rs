@@ -82,9 +82,61 @@ fn internal(file: &Arc<SourceFile>, span: Span) -> Diagnostic {
         .with_note("this is a bug in wapc; please report it with this schema")
 }
 
+/// The span of a pair, ending at its last token. Pest counts the whitespace and comments after
+/// that token as part of the rule when an optional part that could follow is absent (`@a`
+/// then a newline, a field with no annotations), which would stretch carets over them.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let len = match pair.as_rule() {
+        // The text of a string is all content, spaces included.
+        Rule::string_text | Rule::block_text => s.as_str().len(),
+        _ => significant_len(s.as_str()),
+    };
+    Span::new(s.start(), s.start() + len)
+}
+
+/// The length of `text` without the whitespace, commas and comments that end it. `text` is
+/// the text of a whole rule, so it never starts inside a string or a comment.
+fn significant_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b',' | b'\r' | b'\n' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ if bytes[i..].starts_with("\u{FEFF}".as_bytes()) => i += 3,
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i = (i + 3).min(bytes.len());
+                end = i;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                end = i;
+            }
+            _ => {
+                i += 1;
+                end = i;
+            }
+        }
+    }
+    end
 }
 
 impl Builder<'_> {

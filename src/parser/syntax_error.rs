@@ -3,9 +3,11 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use pest::error::{Error, InputLocation};
+use pest::error::{Error, ErrorVariant, InputLocation};
 
-use super::Rule;
+use pest::Parser as _;
+
+use super::{Rule, WidlParser};
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 
 /// The keywords that start a top-level definition, listed once instead of one by one.
@@ -30,31 +32,69 @@ const STRUCTURAL_TOKENS: [&str; 13] = [
 ];
 
 pub(super) fn describe(file: &Arc<SourceFile>, error: &Error<Rule>) -> Diagnostic {
-    let position = match (error.parse_attempts(), &error.location) {
-        (Some(attempts), _) => attempts.max_position,
-        (None, InputLocation::Pos(p)) => *p,
-        (None, InputLocation::Span((start, _))) => *start,
-    };
-    let word_before = last_word(&file.text[..position.min(file.text.len())]);
-    let position = skip_trivia(&file.text, position);
+    let (mut position, mut expected) = failure(&file.text, error);
+    if expected.is_empty()
+        && let Some(start) = token_start(&file.text, position)
+    {
+        // Pest failed inside a token, on a lookahead (`interfaces` is not `interface`, `5px`
+        // is not `5`, `0.5` is not an integer), and says only what it did not want there.
+        // Parse again with the token cut off to learn what may stand where it starts.
+        let probe = format!("{}\u{0}", &file.text[..start]);
+        if let Err(probe_error) = WidlParser::parse(Rule::document, &probe) {
+            let (probe_position, probe_expected) = failure(&probe, &probe_error);
+            if probe_position == start && !probe_expected.is_empty() {
+                (position, expected) = (start, probe_expected);
+            }
+        }
+    }
     let (found, found_len) = found_at(&file.text, position);
     let span = Span::new(position, position + found_len.max(1));
-
-    let mut expected = expected(error);
-    if word_before.is_some_and(|w| !is_keyword(w)) {
-        // Right after a name, "more of the name" is never what the user meant.
-        expected.retain(|word| word != "a name" && word != "an integer");
-    }
     let message = match expected.as_slice() {
         [] => format!("unexpected {found}"),
         _ => format!("expected {}, found {found}", join_or(&expected)),
     };
     let diagnostic = Diagnostic::at(file, span, message);
-    if found == "`@`" && expected.iter().any(|w| w.contains("name")) {
+    let item_expected = expected.iter().any(|w| {
+        w.starts_with("a definition")
+            || [
+                "a name",
+                "a field",
+                "an operation",
+                "a parameter",
+                "an enum value",
+            ]
+            .contains(&w.as_str())
+    });
+    if found == "`@`" && item_expected {
         return diagnostic
             .with_note("annotations follow what they annotate, as in `name: string @len(8)`");
     }
     diagnostic
+}
+
+/// Where the parse failed (past any whitespace and comments) and what was expected there.
+fn failure(text: &str, error: &Error<Rule>) -> (usize, Vec<String>) {
+    let position = match (error.parse_attempts(), &error.location) {
+        (Some(attempts), _) => attempts.max_position,
+        (None, InputLocation::Pos(p)) => *p,
+        (None, InputLocation::Span((start, _))) => *start,
+    };
+    let word_before = last_word(&text[..position.min(text.len())]);
+    let mut expected = expected(error);
+    if word_before.is_some_and(|w| !is_keyword(w)) {
+        // Right after a name, "more of the name" is never what the user meant.
+        expected.retain(|word| word != "a name" && word != "an integer");
+    }
+    (skip_trivia(text, position), expected)
+}
+
+/// The start of the token that `at` lies inside (not at the start of), if any.
+fn token_start(text: &str, at: usize) -> Option<usize> {
+    let before = &text[..at.min(text.len())];
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .map_or(0, |i| i + 1);
+    (start < before.len()).then_some(start)
 }
 
 /// What pest tried at the failure point, in words, each once.
@@ -91,19 +131,24 @@ fn expected(error: &Error<Rule>) -> Vec<String> {
         shown.extend(["[", "{", "name"]);
     }
     if has("name") && !shown.contains("name") {
-        let item = attempts
-            .call_stacks()
-            .iter()
-            .find_map(|stack| match stack.deepest.get_rule() {
-                Some(Rule::field) => Some("a field"),
-                Some(Rule::operation) => Some("an operation"),
-                Some(Rule::parameter) => Some("a parameter"),
-                Some(Rule::enum_value) => Some("an enum value"),
-                _ => None,
-            });
+        // The rules pest tried at the failure point name the item (the call stacks name only
+        // the innermost token rules, such as `name`).
+        let positives: &[Rule] = match &error.variant {
+            ErrorVariant::ParsingError { positives, .. } => positives,
+            ErrorVariant::CustomError { .. } => &[],
+        };
+        let item = positives.iter().find_map(|rule| match rule {
+            Rule::field => Some("a field"),
+            Rule::operation => Some("an operation"),
+            Rule::parameter => Some("a parameter"),
+            Rule::enum_value => Some("an enum value"),
+            _ => None,
+        });
         words.push(item.unwrap_or("a name").to_string());
-        // A description may open any item; the item's word covers it.
-        shown.extend(["\"", "\"\"\""]);
+        if item.is_some() {
+            // A description may open any item; the item's word covers it.
+            shown.extend(["\"", "\"\"\""]);
+        }
     }
     if (has("\"") || has("\"\"\"")) && !shown.contains("\"") {
         words.push("a string".to_string());
@@ -199,7 +244,7 @@ fn found_at(text: &str, at: usize) -> (String, usize) {
 pub(super) fn bad_string(text: &str, at: usize) -> Option<(usize, usize, String)> {
     let rest = &text[at.min(text.len())..];
     if let Some(body) = rest.strip_prefix("\"\"\"") {
-        return (!body.contains("\"\"\"")).then(|| {
+        return (!closes_block_string(body)).then(|| {
             (
                 at,
                 3,
@@ -247,4 +292,20 @@ pub(super) fn bad_string(text: &str, at: usize) -> Option<(usize, usize, String)
         1,
         "unterminated string: a string must close on the line it opens".to_string(),
     ))
+}
+
+/// Whether the text after a `"""` holds the `"""` that closes it (`\"""` does not).
+fn closes_block_string(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"\\\"\"\"") {
+            i += 4;
+        } else if bytes[i..].starts_with(b"\"\"\"") {
+            return true;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }

@@ -1,0 +1,382 @@
+//! The `wapc` binary: exit codes, what goes to stdout and stderr.
+
+#[macro_use]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{scratch_dir, write};
+
+const VALID: &str = r#"namespace "greeting"
+
+"A person to greet."
+type Person {
+  name: string
+  title: string?
+}
+
+interface {
+  greet{person: Person}: string
+}
+"#;
+
+const INVALID: &str = r#"namespace "greeting"
+
+type Person {
+  name: Strin
+}
+"#;
+
+/// Runs `wapc` in `dir` (so that paths in messages are relative to it), without
+/// `$WAPC_HOME` pointing anywhere real.
+fn wapc(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wapc"))
+        .current_dir(dir)
+        .env("WAPC_HOME", dir.join("no-wapc-home"))
+        .args(args)
+        .output()
+        .expect("run wapc")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// A folder holding `valid.widl`, `invalid.widl` and `other.widl` (also invalid).
+fn schemas(name: &str) -> PathBuf {
+    let dir = scratch_dir(&format!("cli/{name}"));
+    write(&dir, "valid.widl", VALID);
+    write(&dir, "invalid.widl", INVALID);
+    write(&dir, "other.widl", "type T {\n  x: string\n  x: i32\n}\n");
+    dir
+}
+
+// ---- check -----------------------------------------------------------------------------------
+
+#[test]
+fn check_valid_schema_prints_nothing() {
+    let dir = schemas("check_valid");
+    let output = wapc(&dir, &["check", "valid.widl"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn check_invalid_schema_exits_1_with_the_errors_on_stderr() {
+    let dir = schemas("check_invalid");
+    let output = wapc(&dir, &["check", "invalid.widl"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: unknown type `Strin` in field `name` of type `Person`
+     --> invalid.widl:4:9
+      |
+    4 |   name: Strin
+      |         ^^^^^
+    ");
+}
+
+#[test]
+fn check_several_files_reports_every_invalid_one() {
+    let dir = schemas("check_several");
+    let output = wapc(&dir, &["check", "invalid.widl", "valid.widl", "other.widl"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: unknown type `Strin` in field `name` of type `Person`
+     --> invalid.widl:4:9
+      |
+    4 |   name: Strin
+      |         ^^^^^
+    error: field `x` is defined more than once in type `T`
+     --> other.widl:3:3
+      |
+    3 |   x: i32
+      |   ^
+      = note: first defined on line 2
+    ");
+}
+
+#[test]
+fn check_several_valid_files() {
+    let dir = schemas("check_several_valid");
+    write(&dir, "second.widl", "type Second { x: string }\n");
+    let output = wapc(&dir, &["check", "valid.widl", "second.widl"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn check_counts_errors_when_there_are_several() {
+    let dir = schemas("check_count");
+    write(
+        &dir,
+        "many.widl",
+        "type T {\n  a: Nope\n  b: Nada\n}\nenum e { A = 0 }\n",
+    );
+    let output = wapc(&dir, &["check", "many.widl"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: unknown type `Nope` in field `a` of type `T`
+     --> many.widl:2:6
+      |
+    2 |   a: Nope
+      |      ^^^^
+
+    error: unknown type `Nada` in field `b` of type `T`
+     --> many.widl:3:6
+      |
+    3 |   b: Nada
+      |      ^^^^
+
+    error: enum name `e` should be PascalCase, like `E`
+     --> many.widl:5:6
+      |
+    5 | enum e { A = 0 }
+      |      ^
+
+    error: 3 errors found
+    ");
+}
+
+#[test]
+fn check_a_syntax_error() {
+    let dir = schemas("check_syntax");
+    write(&dir, "broken.widl", "type T {\n  x string\n}\n");
+    let output = wapc(&dir, &["check", "broken.widl"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: expected `:`, found `string`
+     --> broken.widl:2:5
+      |
+    2 |   x string
+      |     ^^^^^^
+    ");
+}
+
+#[test]
+fn check_a_missing_file_names_it() {
+    let dir = schemas("check_missing");
+    let output = wapc(&dir, &["check", "nowhere/absent.widl"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    insta::assert_snapshot!(stderr(&output), @"error: cannot read `nowhere/absent.widl`: no such file");
+}
+
+#[test]
+fn check_a_folder() {
+    let dir = schemas("check_folder");
+    std::fs::create_dir_all(dir.join("folder.widl")).unwrap();
+    let output = wapc(&dir, &["check", "folder.widl"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with("error: cannot read `folder.widl`: "),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn check_with_an_include_folder() {
+    let dir = schemas("check_include");
+    write(
+        &dir,
+        "api/main.widl",
+        "import * from \"shared\"\ntype T { s: Shared }\n",
+    );
+    write(&dir, "lib/shared.widl", "type Shared { x: string }\n");
+    let without = wapc(&dir, &["check", "api/main.widl"]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(stderr(&without).contains("cannot find the import `shared`"));
+    for flag in ["-I", "--include"] {
+        let with = wapc(&dir, &["check", "api/main.widl", flag, "lib"]);
+        assert_eq!(with.status.code(), Some(0), "{}", stderr(&with));
+    }
+}
+
+// ---- ast -------------------------------------------------------------------------------------
+
+#[test]
+fn ast_pretty_prints_the_schema_as_json() {
+    let dir = schemas("ast_pretty");
+    let output = wapc(&dir, &["ast", "valid.widl", "--pretty"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let text = stdout(&output);
+    assert!(text.lines().count() > 10, "not indented:\n{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("stdout is JSON");
+    assert_eq!(json["file"], "valid.widl");
+    assert_eq!(json["namespace"], "greeting");
+    let definitions = json["definitions"].as_array().unwrap();
+    let kinds: Vec<&str> = definitions
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Namespace", "Type", "Interface"]);
+    let person = &definitions[1];
+    assert_eq!(person["name"]["value"], "Person");
+    assert_eq!(person["description"]["value"], "A person to greet.");
+    assert_eq!(person["imported"], false);
+    assert_eq!(person["fields"][1]["type"]["kind"], "Optional");
+    let greet = &definitions[2]["operations"][0];
+    assert_eq!(greet["unary"], true);
+    assert_eq!(greet["returns"]["name"]["value"], "string");
+    // Spans are byte offsets into the file.
+    let span = &person["name"]["span"];
+    let (start, end) = (
+        span["start"].as_u64().unwrap() as usize,
+        span["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&VALID[start..end], "Person");
+}
+
+#[test]
+fn ast_without_pretty_is_one_line_of_the_same_json() {
+    let dir = schemas("ast_compact");
+    let compact = wapc(&dir, &["ast", "valid.widl"]);
+    let pretty = wapc(&dir, &["ast", "--pretty", "valid.widl"]);
+    assert_eq!(compact.status.code(), Some(0));
+    assert_eq!(stdout(&compact).lines().count(), 1);
+    let a: serde_json::Value = serde_json::from_slice(&compact.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&pretty.stdout).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn ast_of_an_invalid_schema_prints_errors_only() {
+    let dir = schemas("ast_invalid");
+    let output = wapc(&dir, &["ast", "invalid.widl"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert!(stderr(&output).starts_with("error: unknown type `Strin`"));
+}
+
+#[test]
+fn ast_of_a_missing_file_names_it() {
+    let dir = schemas("ast_missing");
+    let output = wapc(&dir, &["ast", "gone.widl"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&output), @"error: cannot read `gone.widl`: no such file");
+}
+
+#[test]
+fn ast_includes_imported_definitions() {
+    let dir = schemas("ast_imports");
+    write(
+        &dir,
+        "main.widl",
+        "import { Person } from \"valid\"\ntype Team { lead: Person }\n",
+    );
+    let output = wapc(&dir, &["ast", "main.widl"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let brought: Vec<(&str, &str, bool)> = json["definitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["imported"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        brought,
+        [
+            ("Import", "main.widl", false),
+            ("Type", "valid.widl", true),
+            ("Type", "main.widl", false)
+        ]
+    );
+}
+
+// ---- usage -----------------------------------------------------------------------------------
+
+#[test]
+fn version() {
+    let dir = scratch_dir("cli/version");
+    let output = wapc(&dir, &["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output).trim(),
+        format!("wapc {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_names_each_command_and_the_exit_codes() {
+    let dir = scratch_dir("cli/help");
+    for args in [&["--help"][..], &["help"][..]] {
+        let output = wapc(&dir, args);
+        assert_eq!(output.status.code(), Some(0));
+        let help = stdout(&output);
+        for expected in [
+            "Usage: wapc",
+            "check",
+            "ast",
+            "Exit status:",
+            "0  success",
+            "1  invalid input",
+            "2  usage error",
+        ] {
+            assert!(
+                help.contains(expected),
+                "`{expected}` missing from:\n{help}"
+            );
+        }
+    }
+}
+
+#[test]
+fn each_command_has_help() {
+    let dir = scratch_dir("cli/command_help");
+    let check = stdout(&wapc(&dir, &["check", "--help"]));
+    assert!(check.contains("--include <DIR>"), "{check}");
+    assert!(check.contains("<SCHEMA>"), "{check}");
+    let ast = stdout(&wapc(&dir, &["ast", "--help"]));
+    assert!(ast.contains("--pretty"), "{ast}");
+    assert!(ast.contains("--include <DIR>"), "{ast}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = schemas("usage");
+    for args in [
+        &[][..],
+        &["frobnicate"][..],
+        &["check"][..],
+        &["check", "--no-such-flag", "valid.widl"][..],
+        &["ast"][..],
+        &["ast", "valid.widl", "other.widl"][..],
+        &["check", "valid.widl", "-I"][..],
+    ] {
+        let output = wapc(&dir, args);
+        assert_eq!(output.status.code(), Some(2), "wapc {args:?}");
+        assert_eq!(stdout(&output), "", "wapc {args:?}");
+        let message = stderr(&output);
+        assert!(
+            message.starts_with("error:") || message.contains("Usage:"),
+            "wapc {args:?}: {message}"
+        );
+    }
+}
+
+#[test]
+fn unknown_command_is_named_in_the_error() {
+    let dir = scratch_dir("cli/unknown_command");
+    let output = wapc(&dir, &["frobnicate"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("frobnicate"),
+        "{}",
+        stderr(&output)
+    );
+}
