@@ -1,0 +1,49 @@
+//! Micro-benchmarks of each stage of `wapc generate`: parse, load (parse + validate), build the
+//! template context, and render. The whole-process comparison with the reference generator is
+//! `bench/run`. The schemas come from bench/schema.py, the same ones that script uses.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use wapc::codegen::{Templates, context};
+use wapc::diagnostic::SourceFile;
+
+fn schema(types: usize) -> String {
+    let output = Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/schema.py"))
+        .arg(types.to_string())
+        .output()
+        .expect("python3 runs bench/schema.py");
+    String::from_utf8(output.stdout).expect("the schema is UTF-8")
+}
+
+fn stages(c: &mut Criterion) {
+    let templates = Templates::load(None).expect("the built-in templates compile");
+    for types in [100, 1000] {
+        let text = schema(types);
+        let file = Arc::new(SourceFile::new("bench.widl", text.clone()));
+        let mut group = c.benchmark_group("stages");
+        group.sample_size(20);
+        group.bench_with_input(BenchmarkId::new("parse", types), &file, |b, file| {
+            b.iter(|| wapc::parser::parse(file).expect("valid"));
+        });
+        group.bench_with_input(BenchmarkId::new("load", types), &text, |b, text| {
+            b.iter(|| wapc::model::load_str("bench.widl", text).expect("valid"));
+        });
+        let schema = wapc::model::load_str("bench.widl", &text).expect("valid");
+        group.bench_with_input(BenchmarkId::new("context", types), &schema, |b, schema| {
+            b.iter(|| context::build(schema, Default::default()));
+        });
+        let built = context::build(&schema, Default::default());
+        for template in ["rust/module"] {
+            group.bench_with_input(BenchmarkId::new(template, types), &built, |b, built| {
+                b.iter(|| templates.render(template, built).expect("renders"));
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
