@@ -36,7 +36,8 @@ fn stages(c: &mut Criterion) {
             b.iter(|| context::build(schema, Default::default()));
         });
         let built = context::build(&schema, Default::default());
-        for template in ["rust/module"] {
+        let modules = templates.list().map(|(name, _)| name);
+        for template in modules.filter(|name| name.ends_with("/module")) {
             group.bench_with_input(BenchmarkId::new(template, types), &built, |b, built| {
                 b.iter(|| templates.render(template, built).expect("renders"));
             });
