@@ -259,8 +259,8 @@ fn user_templates_override_and_extend_the_built_ins() {
     let dir = project("user_templates");
     write(
         &dir,
-        "tpl/rust/_doc.hbs",
-        "{{#if description}}\n// NOTE: {{description}}\n{{/if}}\n",
+        "tpl/rust/_imports.hbs",
+        "// NOTE: my imports\nuse std::collections::HashMap;\nuse serde::{Deserialize, Serialize};\npub use serde_bytes::ByteBuf;\n",
     );
     write(
         &dir,
@@ -281,7 +281,7 @@ fn user_templates_override_and_extend_the_built_ins() {
         "- Point (2 fields)\n- Circle (2 fields)\n- Everything (30 fields)\n"
     );
     let module = std::fs::read_to_string(dir.join("module.rs")).unwrap();
-    assert!(module.contains("// NOTE: Every type WIDL knows, in one value."));
+    assert!(module.contains("// NOTE: my imports"));
 
     let (code, stdout, _) = run(&dir, &["templates", "list", "--templates", "tpl"]);
     assert_eq!(code, 0);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use handlebars::{
     Context as HbContext, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
-    RenderErrorReason,
+    RenderErrorReason, Renderable, HelperDef,
 };
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value as Json;
@@ -235,7 +235,7 @@ pub(super) struct LanguageHelpers {
 }
 
 /// Every language's helpers; a new target adds its own here.
-const LANGUAGES: [&LanguageHelpers; 1] = [&rust::HELPERS];
+const LANGUAGES: [&LanguageHelpers; 2] = [&rust::HELPERS, &super::go::HELPERS];
 
 /// Helpers of every language.
 const COMMON: LanguageHelpers = LanguageHelpers {
@@ -301,9 +301,11 @@ fn register_helpers(registry: &mut Handlebars<'static>) {
             );
         }
     }
-    // `{{comment text "///"}}`: each line of `text` behind the prefix; nothing for null.
+    // `{{doc text "///" "    "}}`: each line of `text` behind the prefix, each followed by a
+    // newline and the indent (which the template also puts before the helper); nothing for
+    // null. Written in front of what it documents, on the same template line.
     registry.register_helper(
-        "comment",
+        "doc",
         Box::new(
             |h: &Helper,
              _: &Handlebars,
@@ -315,13 +317,37 @@ fn register_helpers(registry: &mut Handlebars<'static>) {
                     return Ok(());
                 };
                 let prefix = str_param(h, 1)?;
-                let lines: Vec<String> = text
-                    .lines()
-                    .map(|line| format!("{prefix} {line}").trim_end().to_string())
-                    .collect();
-                out.write(&lines.join("\n"))?;
+                let indent = h.param(2).and_then(|p| p.value().as_str()).unwrap_or("");
+                for line in text.lines() {
+                    let line = format!("{prefix} {line}");
+                    out.write(line.trim_end())?;
+                    out.write("\n")?;
+                    out.write(indent)?;
+                }
                 Ok(())
             },
         ),
     );
+    registry.register_helper("include", Box::new(Include));
+}
+
+/// `{{include "rust/_types"}}`: renders another template in the current context. A partial
+/// would do the same, but first deep-copies the context, which makes large schemas slow.
+struct Include;
+
+impl HelperDef for Include {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        registry: &'reg Handlebars<'reg>,
+        context: &'rc HbContext,
+        render_context: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let name = str_param(h, 0)?;
+        let template = registry
+            .get_template(name)
+            .ok_or_else(|| RenderErrorReason::PartialNotFound(name.to_string()))?;
+        template.render(registry, context, render_context, out)
+    }
 }
