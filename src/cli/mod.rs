@@ -1,6 +1,6 @@
 //! Command-line parsing and the commands themselves. Nothing below this module prints.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::codegen::{self, Outcome};
 use crate::diagnostic::Diagnostics;
+use crate::project;
 use crate::model::{self, ImportPaths};
 
 /// Exit status for invalid input (a schema or configuration with errors, or stale output).
@@ -80,6 +81,33 @@ Examples:
         #[command(flatten)]
         imports: ImportArgs,
     },
+    /// Create a module project from a template
+    #[command(after_help = "\
+Examples:
+  wapc new --list
+  wapc new rust greeter
+  wapc new tinygo ./hello module=github.com/me/hello description=\"Says hello\"
+  wapc new ./my-template api --spec ../api/schema.widl")]
+    New {
+        /// A built-in template (see --list), a template folder, or a name in $WAPC_HOME/templates
+        #[arg(required_unless_present = "list")]
+        template: Option<String>,
+        /// The project folder to create
+        #[arg(required_unless_present = "list")]
+        dir: Option<PathBuf>,
+        /// Template variables as name=value (`name` defaults to the folder's name)
+        #[arg(value_name = "NAME=VALUE", value_parser = parse_variable)]
+        variables: Vec<(String, String)>,
+        /// List the built-in templates
+        #[arg(long)]
+        list: bool,
+        /// Use this schema as the project's schema.widl
+        #[arg(long, value_name = "FILE")]
+        spec: Option<PathBuf>,
+        /// Add the files to a folder that is not empty (never overwriting any)
+        #[arg(long)]
+        force: bool,
+    },
     /// List built-in templates, or copy one out to customise it
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -144,6 +172,25 @@ pub fn run() -> ExitCode {
                 imports: imports.paths(),
             },
         ),
+        Command::New {
+            template,
+            dir,
+            variables,
+            list,
+            spec,
+            force,
+        } => match (list, template, dir) {
+            (false, Some(template), Some(dir)) => new_project(
+                &template,
+                &project::NewProject {
+                    dir: &dir,
+                    values: variables.into_iter().collect(),
+                    spec: spec.as_deref(),
+                    force,
+                },
+            ),
+            _ => list_projects(),
+        },
         Command::Templates(TemplatesCommand::List { templates }) => {
             templates_list(templates.as_deref())
         }
@@ -186,6 +233,63 @@ fn generate(config: &Path, options: &codegen::Options) -> ExitCode {
         return ExitCode::from(EXIT_INVALID);
     }
     ExitCode::SUCCESS
+}
+
+fn parse_variable(argument: &str) -> Result<(String, String), String> {
+    match argument.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!("`{argument}` is not NAME=VALUE")),
+    }
+}
+
+fn list_projects() -> ExitCode {
+    for (name, description) in project::built_in() {
+        println!("{name:<16} {description}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn new_project(template: &str, new: &project::NewProject<'_>) -> ExitCode {
+    let template = match project::find(template) {
+        Ok(template) => template,
+        Err(error) => {
+            report(&error.into());
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let interactive = std::io::stdin().is_terminal();
+    let mut ask = |variable: &project::Variable| {
+        if !interactive {
+            return None;
+        }
+        let prompt = variable.prompt.as_deref().unwrap_or(&variable.name);
+        let default = variable.default.as_deref().unwrap_or("");
+        eprint!("{prompt} [{default}]: ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).ok()?;
+        Some(answer.trim().to_string())
+    };
+    match project::create(&template, new, &mut ask) {
+        Ok(created) => {
+            for path in &created.written {
+                println!("written    {}", path.display());
+            }
+            for path in &created.kept {
+                println!("kept       {} (it exists)", path.display());
+            }
+            println!(
+                "\ncreated {} from `{}`: cd {} && make",
+                new.dir.display(),
+                template.name,
+                new.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            report(&errors);
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
 }
 
 fn templates_list(dir: Option<&Path>) -> ExitCode {

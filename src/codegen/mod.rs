@@ -9,7 +9,7 @@
 
 pub mod config;
 pub mod context;
-mod output;
+pub(crate) mod output;
 pub mod render;
 mod rust;
 

@@ -250,7 +250,8 @@ const COMMON: LanguageHelpers = LanguageHelpers {
     type_exprs: &[],
 };
 
-fn register_helpers(registry: &mut Handlebars<'static>) {
+/// Registers every helper (case conversion, each language's spellings, `doc`, `include`).
+pub(crate) fn register_helpers(registry: &mut Handlebars<'static>) {
     for language in std::iter::once(&COMMON).chain(LANGUAGES) {
         for &(name, convert) in language.strings {
             registry.register_helper(

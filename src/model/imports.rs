@@ -16,13 +16,17 @@ pub struct ImportPaths {
 impl ImportPaths {
     /// The `--include` folders, then the definitions folder from the environment.
     pub fn new(includes: Vec<PathBuf>) -> Self {
-        let home = std::env::var_os("WAPC_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::home_dir().map(|h| h.join(".wapc")));
         ImportPaths {
             includes,
-            definitions: home.map(|h| h.join("definitions")),
+            definitions: Self::home().map(|h| h.join("definitions")),
         }
+    }
+
+    /// wapc's own folder: `$WAPC_HOME`, else `~/.wapc`.
+    pub fn home() -> Option<PathBuf> {
+        std::env::var_os("WAPC_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::home_dir().map(|h| h.join(".wapc")))
     }
 
     /// Only the given folders: no environment (for tests and `build.rs`).

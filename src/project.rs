@@ -1,0 +1,343 @@
+//! `wapc new`: project templates (built in, a folder, or `$WAPC_HOME/templates/NAME`) rendered
+//! into a new project folder.
+//!
+//! A template is a folder with a `.template` manifest (name, description, variables) and files:
+//! `*.hbs` files are rendered with the variables (and the codegen helpers) and lose the suffix;
+//! the rest are copied as they are. File names may use the variables too.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use handlebars::Handlebars;
+use serde::Deserialize;
+use serde_json::{Map, Value as Json};
+
+use crate::codegen::{output, render};
+use crate::diagnostic::{Diagnostic, Diagnostics, io_reason};
+use crate::model::ImportPaths;
+
+/// The files of the built-in project templates, by path below `templates/new/`.
+const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/projects.rs"));
+
+/// Other names of built-in templates.
+const ALIASES: [(&str, &str); 1] = [("as", "assemblyscript")];
+
+const MANIFEST: &str = ".template";
+
+/// The folder of files that every built-in template has (unless it has its own).
+const SHARED: &str = "_shared";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    name: String,
+    description: String,
+    #[serde(default)]
+    variables: Vec<Variable>,
+}
+
+/// A value the template asks for.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variable {
+    pub name: String,
+    /// What to ask on a terminal.
+    #[serde(default)]
+    pub prompt: Option<String>,
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Without a value, a default or a terminal to ask on, creating the project fails.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A project template, loaded.
+pub struct ProjectTemplate {
+    pub name: String,
+    pub description: String,
+    pub variables: Vec<Variable>,
+    /// Each file's path in the project (with `.hbs` still on) and its text.
+    files: Vec<(String, String)>,
+}
+
+/// The built-in templates: name and description.
+pub fn built_in() -> Vec<(String, String)> {
+    let mut list: Vec<(String, String)> = BUILT_IN
+        .iter()
+        .filter_map(|(path, _)| path.strip_suffix(&format!("/{MANIFEST}")))
+        .filter_map(|name| load_built_in(name).ok())
+        .map(|t| (t.name, t.description))
+        .collect();
+    list.sort();
+    list
+}
+
+/// Finds a template: a path to a folder (anything with a `/` or starting with `.`), a
+/// built-in name, or a folder in `$WAPC_HOME/templates`.
+pub fn find(reference: &str) -> Result<ProjectTemplate, Diagnostic> {
+    let looks_like_path = reference.contains('/') || reference.starts_with('.');
+    if looks_like_path {
+        return load_folder(Path::new(reference));
+    }
+    let name = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == reference)
+        .map_or(reference, |(_, name)| name);
+    if let Ok(template) = load_built_in(name) {
+        return Ok(template);
+    }
+    let home = ImportPaths::home().map(|h| h.join("templates").join(reference));
+    if let Some(home) = home.as_deref().filter(|h| h.is_dir()) {
+        return load_folder(home);
+    }
+    let names: Vec<String> = built_in().into_iter().map(|(n, _)| n).collect();
+    Err(Diagnostic::error(format!(
+        "no project template `{reference}`: the built-in ones are {} (a folder of your own is \
+         named by its path, e.g. `./my-template`, or goes in $WAPC_HOME/templates)",
+        names.join(", ")
+    )))
+}
+
+/// A built-in template: its own files, and those of `_shared/` that it does not replace.
+fn load_built_in(name: &str) -> Result<ProjectTemplate, Diagnostic> {
+    let files_of = |folder: &str| -> Vec<(String, String)> {
+        let prefix = format!("{folder}/");
+        BUILT_IN
+            .iter()
+            .filter_map(|(path, text)| {
+                Some((path.strip_prefix(&prefix)?.to_string(), text.to_string()))
+            })
+            .collect()
+    };
+    let mut files = files_of(name);
+    if files.is_empty() {
+        return Err(Diagnostic::error(format!("no built-in project template `{name}`")));
+    }
+    for shared in files_of(SHARED) {
+        if !files.iter().any(|(path, _)| *path == shared.0) {
+            files.push(shared);
+        }
+    }
+    from_files(&format!("templates/new/{name}"), files)
+}
+
+fn load_folder(dir: &Path) -> Result<ProjectTemplate, Diagnostic> {
+    if !dir.join(MANIFEST).is_file() {
+        return Err(Diagnostic::error(format!(
+            "`{}` is not a project template: it has no `{MANIFEST}` manifest",
+            dir.display()
+        )));
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry
+            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", dir.display())))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let text = std::fs::read_to_string(entry.path()).map_err(|error| {
+            Diagnostic::error(format!(
+                "cannot read `{}`: {}",
+                entry.path().display(),
+                io_reason(&error)
+            ))
+        })?;
+        let key = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.push((key, text));
+    }
+    from_files(&dir.display().to_string(), files)
+}
+
+fn from_files(source: &str, mut files: Vec<(String, String)>) -> Result<ProjectTemplate, Diagnostic> {
+    let Some(at) = files.iter().position(|(path, _)| path == MANIFEST) else {
+        return Err(Diagnostic::error(format!("no project template at `{source}`")));
+    };
+    let (_, manifest) = files.remove(at);
+    let manifest: Manifest = serde_yaml::from_str(&manifest).map_err(|error| {
+        let position = error
+            .location()
+            .map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
+        Diagnostic::error(format!("{source}/{MANIFEST}{position}: {error}"))
+    })?;
+    Ok(ProjectTemplate {
+        name: manifest.name,
+        description: manifest.description,
+        variables: manifest.variables,
+        files,
+    })
+}
+
+/// How to create a project.
+pub struct NewProject<'a> {
+    pub dir: &'a Path,
+    /// `name=value` pairs from the command line.
+    pub values: BTreeMap<String, String>,
+    /// A schema to use instead of the template's.
+    pub spec: Option<&'a Path>,
+    /// Write into a folder that is not empty (existing files are still never overwritten).
+    pub force: bool,
+}
+
+/// What happened to each file of the project.
+pub struct Created {
+    pub written: Vec<PathBuf>,
+    /// Files that existed already (with `--force`): left as they were.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Renders the template into `project.dir`. `ask` is called for each variable without a
+/// value; it returns `None` where nobody can be asked. Nothing is written unless every file
+/// renders.
+pub fn create(
+    template: &ProjectTemplate,
+    project: &NewProject<'_>,
+    ask: &mut dyn FnMut(&Variable) -> Option<String>,
+) -> Result<Created, Diagnostics> {
+    check_target(project)?;
+    let variables = resolve_variables(template, project, ask)?;
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(true);
+    registry.register_escape_fn(handlebars::no_escape);
+    render::register_helpers(&mut registry);
+
+    let mut errors = Diagnostics::default();
+    let mut outputs: Vec<(PathBuf, String)> = Vec::new();
+    for (path, text) in &template.files {
+        let render = |text: &str| {
+            registry
+                .render_template(text, &variables)
+                .map_err(|e| Diagnostic::error(format!("template file `{path}`: {e}")))
+        };
+        let rendered = (|| {
+            // File names may hold variables too: `src/{{snake name}}.rs`.
+            let name = if path.contains("{{") { render(path)? } else { path.clone() };
+            let (relative, content) = match name.strip_suffix(".hbs") {
+                Some(stripped) => (stripped.to_string(), render(text)?),
+                None => (name, text.clone()),
+            };
+            inside(&relative).map_err(|m| {
+                Diagnostic::error(format!("template file `{path}` (`{relative}`): {m}"))
+            })?;
+            Ok((project.dir.join(relative), content))
+        })();
+        match rendered {
+            Ok(output) => outputs.push(output),
+            Err(error) => errors.push(error),
+        }
+    }
+    if let Some(spec) = project.spec {
+        match std::fs::read_to_string(spec) {
+            Ok(schema) => {
+                outputs.retain(|(path, _)| !path.ends_with("schema.widl"));
+                outputs.push((project.dir.join("schema.widl"), schema));
+            }
+            Err(error) => errors.push(Diagnostic::error(format!(
+                "cannot read `{}`: {}",
+                spec.display(),
+                io_reason(&error)
+            ))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut created = Created {
+        written: Vec::new(),
+        kept: Vec::new(),
+    };
+    for (path, content) in outputs {
+        if path.exists() {
+            created.kept.push(path);
+        } else {
+            output::write_atomic(&path, &content)?;
+            created.written.push(path);
+        }
+    }
+    Ok(created)
+}
+
+/// Refuses a folder that holds anything, unless forced, and a file in the folder's place.
+fn check_target(project: &NewProject<'_>) -> Result<(), Diagnostic> {
+    let dir = project.dir;
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() && !project.force {
+                return Err(Diagnostic::error(format!(
+                    "`{}` is not empty: choose a new folder, or pass --force to add the \
+                     template's files (existing files are never overwritten)",
+                    dir.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(Diagnostic::error(format!(
+            "cannot create the project in `{}`: {}",
+            dir.display(),
+            io_reason(&error)
+        ))),
+    }
+}
+
+/// The template's variables with their values: given, asked, or defaulted.
+fn resolve_variables(
+    template: &ProjectTemplate,
+    project: &NewProject<'_>,
+    ask: &mut dyn FnMut(&Variable) -> Option<String>,
+) -> Result<Map<String, Json>, Diagnostic> {
+    let mut values = Map::new();
+    let folder_name = project
+        .dir
+        .canonicalize()
+        .ok()
+        .as_deref()
+        .or(Some(project.dir))
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "module".to_string());
+    let name = project.values.get("name").cloned().unwrap_or(folder_name);
+    values.insert("name".to_string(), Json::String(name));
+    for variable in &template.variables {
+        let value = match project.values.get(&variable.name) {
+            Some(value) => value.clone(),
+            None => match ask(variable) {
+                Some(answer) if !answer.is_empty() => answer,
+                _ => match (&variable.default, variable.required) {
+                    (Some(default), _) => default.clone(),
+                    (None, false) => String::new(),
+                    (None, true) => {
+                        return Err(Diagnostic::error(format!(
+                            "the template `{}` needs `{}`: pass `{}=VALUE`",
+                            template.name, variable.name, variable.name
+                        )));
+                    }
+                },
+            },
+        };
+        values.insert(variable.name.clone(), Json::String(value));
+    }
+    for (key, value) in &project.values {
+        values
+            .entry(key.clone())
+            .or_insert_with(|| Json::String(value.clone()));
+    }
+    Ok(values)
+}
+
+/// A template file's path must stay inside the project folder.
+fn inside(relative: &str) -> Result<(), String> {
+    let path = Path::new(relative);
+    let escapes = path.is_absolute()
+        || path
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir));
+    if escapes || relative.is_empty() {
+        return Err("its path leaves the project folder".to_string());
+    }
+    Ok(())
+}
