@@ -20,8 +20,8 @@ fn main() {
         let path = entry.path().to_path_buf();
         if let Ok(relative) = path.strip_prefix(&projects) {
             project_files.push((key(relative), path));
-        } else if let Some(name) = key(path.strip_prefix(&root).expect("under templates/"))
-            .strip_suffix(".hbs")
+        } else if let Some(name) =
+            key(path.strip_prefix(&root).expect("under templates/")).strip_suffix(".hbs")
         {
             codegen.push((name.to_string(), path));
         }
@@ -44,8 +44,12 @@ fn write_table(file: &str, mut entries: Vec<(String, PathBuf)>) {
     entries.sort();
     let mut code = String::from("&[\n");
     for (name, path) in entries {
-        writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string())
-            .expect("writing to a String");
+        writeln!(
+            code,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .expect("writing to a String");
     }
     code.push(']');
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(file);

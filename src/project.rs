@@ -111,7 +111,9 @@ fn load_built_in(name: &str) -> Result<ProjectTemplate, Diagnostic> {
     };
     let mut files = files_of(name);
     if files.is_empty() {
-        return Err(Diagnostic::error(format!("no built-in project template `{name}`")));
+        return Err(Diagnostic::error(format!(
+            "no built-in project template `{name}`"
+        )));
     }
     for shared in files_of(SHARED) {
         if !files.iter().any(|(path, _)| *path == shared.0) {
@@ -153,9 +155,14 @@ fn load_folder(dir: &Path) -> Result<ProjectTemplate, Diagnostic> {
     from_files(&dir.display().to_string(), files)
 }
 
-fn from_files(source: &str, mut files: Vec<(String, String)>) -> Result<ProjectTemplate, Diagnostic> {
+fn from_files(
+    source: &str,
+    mut files: Vec<(String, String)>,
+) -> Result<ProjectTemplate, Diagnostic> {
     let Some(at) = files.iter().position(|(path, _)| path == MANIFEST) else {
-        return Err(Diagnostic::error(format!("no project template at `{source}`")));
+        return Err(Diagnostic::error(format!(
+            "no project template at `{source}`"
+        )));
     };
     let (_, manifest) = files.remove(at);
     let manifest: Manifest = serde_yaml::from_str(&manifest).map_err(|error| {
@@ -215,7 +222,11 @@ pub fn create(
         };
         let rendered = (|| {
             // File names may hold variables too: `src/{{snake name}}.rs`.
-            let name = if path.contains("{{") { render(path)? } else { path.clone() };
+            let name = if path.contains("{{") {
+                render(path)?
+            } else {
+                path.clone()
+            };
             let (relative, content) = match name.strip_suffix(".hbs") {
                 Some(stripped) => (stripped.to_string(), render(text)?),
                 None => (name, text.clone()),
@@ -333,9 +344,12 @@ fn resolve_variables(
 fn inside(relative: &str) -> Result<(), String> {
     let path = Path::new(relative);
     let escapes = path.is_absolute()
-        || path
-            .components()
-            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir));
+        || path.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::Prefix(_) | Component::RootDir
+            )
+        });
     if escapes || relative.is_empty() {
         return Err("its path leaves the project folder".to_string());
     }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("new").join(test);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("new")
+        .join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -16,7 +18,10 @@ fn scratch(test: &str) -> PathBuf {
 /// Runs `wapc` in `dir` with no terminal on stdin; returns exit code, stdout, stderr.
 fn wapc(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> (i32, String, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_wapc"));
-    command.current_dir(dir).args(args).stdin(std::process::Stdio::null());
+    command
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null());
     for (key, value) in envs {
         command.env(key, value);
     }
@@ -36,7 +41,10 @@ fn tree(dir: &Path) -> String {
         .iter()
         .map(|path| {
             let relative = path.strip_prefix(dir).unwrap().display();
-            format!("== {relative} ==\n{}", std::fs::read_to_string(path).unwrap())
+            format!(
+                "== {relative} ==\n{}",
+                std::fs::read_to_string(path).unwrap()
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -70,7 +78,13 @@ fn each_built_in_template_renders_its_files() {
     for name in stdout.lines().filter_map(|l| l.split_whitespace().next()) {
         let (code, _, stderr) = wapc(
             &dir,
-            &["new", name, name, "description=A test project", "author=Ann Example"],
+            &[
+                "new",
+                name,
+                name,
+                "description=A test project",
+                "author=Ann Example",
+            ],
             &[],
         );
         assert_eq!(code, 0, "{name}: {stderr}");
@@ -83,11 +97,17 @@ fn name_defaults_to_the_folder_and_variables_to_their_defaults() {
     let dir = scratch("defaults");
     let (code, stdout, _) = wapc(&dir, &["new", "rust", "my-module"], &[]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("written    my-module/Cargo.toml"), "{stdout}");
+    assert!(
+        stdout.contains("written    my-module/Cargo.toml"),
+        "{stdout}"
+    );
     let manifest = std::fs::read_to_string(dir.join("my-module/Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"my-module\""), "{manifest}");
     assert!(manifest.contains("version = \"0.1.0\""), "{manifest}");
-    assert!(!manifest.contains("authors"), "an empty author is left out: {manifest}");
+    assert!(
+        !manifest.contains("authors"),
+        "an empty author is left out: {manifest}"
+    );
     let schema = std::fs::read_to_string(dir.join("my-module/schema.widl")).unwrap();
     assert!(schema.starts_with("namespace \"my-module\""), "{schema}");
 }
@@ -104,8 +124,14 @@ fn a_non_empty_folder_is_refused_and_force_never_overwrites() {
 
     let (code, stdout, _) = wapc(&dir, &["new", "rust", "p", "--force"], &[]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("kept       p/schema.widl (it exists)"), "{stdout}");
-    assert_eq!(std::fs::read_to_string(dir.join("p/schema.widl")).unwrap(), "# mine\n");
+    assert!(
+        stdout.contains("kept       p/schema.widl (it exists)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("p/schema.widl")).unwrap(),
+        "# mine\n"
+    );
     assert!(dir.join("p/Cargo.toml").exists());
 }
 
@@ -116,11 +142,17 @@ fn spec_replaces_the_template_schema() {
     std::fs::write(dir.join("api.widl"), spec).unwrap();
     let (code, _, stderr) = wapc(&dir, &["new", "rust", "p", "--spec", "api.widl"], &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(std::fs::read_to_string(dir.join("p/schema.widl")).unwrap(), spec);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("p/schema.widl")).unwrap(),
+        spec
+    );
 
     let (code, _, stderr) = wapc(&dir, &["new", "rust", "q", "--spec", "missing.widl"], &[]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("cannot read `missing.widl`: no such file"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read `missing.widl`: no such file"),
+        "{stderr}"
+    );
     assert!(!dir.join("q").exists(), "a failed `new` wrote files");
 }
 
@@ -145,7 +177,10 @@ fn user_templates_render_hbs_files_and_copy_the_rest() {
     user_template(
         &dir,
         "  - name: owner\n    default: nobody\n",
-        ("docs/{{snake name}}.md.hbs", "# {{pascal name}} by {{owner}}\n"),
+        (
+            "docs/{{snake name}}.md.hbs",
+            "# {{pascal name}} by {{owner}}\n",
+        ),
     );
     std::fs::write(dir.join("tpl/plain.txt"), "{{not rendered}}\n").unwrap();
     let (code, _, stderr) = wapc(&dir, &["new", "./tpl", "out", "owner=Bo"], &[]);
@@ -156,24 +191,45 @@ fn user_templates_render_hbs_files_and_copy_the_rest() {
 #[test]
 fn a_required_variable_without_a_value_or_a_terminal_is_an_error_naming_it() {
     let dir = scratch("required");
-    user_template(&dir, "  - name: module\n    required: true\n", ("go.mod.hbs", "module {{module}}\n"));
+    user_template(
+        &dir,
+        "  - name: module\n    required: true\n",
+        ("go.mod.hbs", "module {{module}}\n"),
+    );
     let (code, _, stderr) = wapc(&dir, &["new", "./tpl", "out"], &[]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("the template `mine` needs `module`: pass `module=VALUE`"), "{stderr}");
+    assert!(
+        stderr.contains("the template `mine` needs `module`: pass `module=VALUE`"),
+        "{stderr}"
+    );
     assert!(!dir.join("out").exists());
     let (code, _, _) = wapc(&dir, &["new", "./tpl", "out", "module=example.com/x"], &[]);
     assert_eq!(code, 0);
-    assert_eq!(std::fs::read_to_string(dir.join("out/go.mod")).unwrap(), "module example.com/x\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out/go.mod")).unwrap(),
+        "module example.com/x\n"
+    );
 }
 
 #[test]
 fn a_template_file_that_leaves_the_project_is_refused() {
     let dir = scratch("escape");
-    user_template(&dir, "  - name: place\n    default: ok\n", ("{{place}}.txt", "x\n"));
+    user_template(
+        &dir,
+        "  - name: place\n    default: ok\n",
+        ("{{place}}.txt", "x\n"),
+    );
     for place in ["../outside", "/tmp/absolute"] {
-        let (code, _, stderr) = wapc(&dir, &["new", "./tpl", "out", &format!("place={place}")], &[]);
+        let (code, _, stderr) = wapc(
+            &dir,
+            &["new", "./tpl", "out", &format!("place={place}")],
+            &[],
+        );
         assert_eq!(code, 1, "{place}");
-        assert!(stderr.contains("its path leaves the project folder"), "{stderr}");
+        assert!(
+            stderr.contains("its path leaves the project folder"),
+            "{stderr}"
+        );
     }
     assert!(!dir.join("outside.txt").exists() && !dir.join("out").exists());
     let (code, _, _) = wapc(&dir, &["new", "./tpl", "out"], &[]);
@@ -210,7 +266,11 @@ fn make(dir: &Path, targets: &[&str], vars: &[String]) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.status.success(), "make {targets:?} failed in {}:\n{text}", dir.display());
+    assert!(
+        output.status.success(),
+        "make {targets:?} failed in {}:\n{text}",
+        dir.display()
+    );
     text
 }
 
@@ -226,7 +286,10 @@ fn the_rust_projects_build_and_the_host_runs_the_module() {
     }
     let wasm = wasm.expect("checked above");
     let dir = scratch("build_rust");
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().to_path_buf();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     assert_eq!(wapc(&dir, &["new", "rust", "guest"], &[]).0, 0);
     make(
         &dir.join("guest"),
@@ -242,7 +305,11 @@ fn the_rust_projects_build_and_the_host_runs_the_module() {
 
     assert_eq!(wapc(&dir, &["new", "rust-host", "app"], &[]).0, 0);
     let host_target = format!("TARGET_DIR={}", target.join("roundtrip-host").display());
-    make(&dir.join("app"), &["codegen", "build"], &[host_target.clone()]);
+    make(
+        &dir.join("app"),
+        &["codegen", "build"],
+        &[host_target.clone()],
+    );
     // The guest's scaffolded `greet` answers with its "not implemented" error: the call went
     // from the host application into the module and back.
     let output = Command::new("make")
@@ -257,5 +324,8 @@ fn the_rust_projects_build_and_the_host_runs_the_module() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    assert!(stderr.contains("`greet` is not implemented yet"), "{stderr}");
+    assert!(
+        stderr.contains("`greet` is not implemented yet"),
+        "{stderr}"
+    );
 }

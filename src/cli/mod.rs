@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::codegen::{self, Outcome};
 use crate::diagnostic::Diagnostics;
-use crate::project;
 use crate::model::{self, ImportPaths};
+use crate::project;
 
 /// Exit status for invalid input (a schema or configuration with errors, or stale output).
 const EXIT_INVALID: u8 = 1;

@@ -235,7 +235,7 @@ pub(super) struct LanguageHelpers {
 }
 
 /// Every language's helpers; a new target adds its own here.
-const LANGUAGES: [&LanguageHelpers; 2] = [&rust::HELPERS, &super::go::HELPERS];
+const LANGUAGES: [&LanguageHelpers; 1] = [&rust::HELPERS];
 
 /// Helpers of every language.
 const COMMON: LanguageHelpers = LanguageHelpers {
