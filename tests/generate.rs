@@ -200,7 +200,9 @@ fn configuration_errors_name_the_file_and_the_place() {
         ),
         (
             "schema: schema.widl\ngenerates:\n  a.rs: {template: rust/nope}\n",
-            "codegen.yaml: `a.rs`: unknown template `rust/nope`; the templates are: rust/host, rust/module, rust/scaffold",
+            "codegen.yaml: `a.rs`: unknown template `rust/nope`; the templates are: \
+             assemblyscript/module, assemblyscript/scaffold, go/host, rust/host, rust/host-scaffold, \
+             rust/module, rust/scaffold, tinygo/module, tinygo/scaffold",
         ),
         (
             "schema: schema.widl\ngenerates:\n  a.rs: {module: '@wapc/widl-codegen/rust', visitorClass: Nope}\n",

@@ -308,7 +308,7 @@ fn the_rust_projects_build_and_the_host_runs_the_module() {
     make(
         &dir.join("app"),
         &["codegen", "build"],
-        &[host_target.clone()],
+        std::slice::from_ref(&host_target),
     );
     // The guest's scaffolded `greet` answers with its "not implemented" error: the call went
     // from the host application into the module and back.

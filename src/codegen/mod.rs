@@ -7,8 +7,10 @@
 //! let files = wapc::codegen::generate("codegen.yaml".as_ref(), &options).unwrap();
 //! ```
 
+mod assemblyscript;
 pub mod config;
 pub mod context;
+mod go;
 pub(crate) mod output;
 pub mod render;
 mod rust;

@@ -47,6 +47,7 @@ pub fn format(path: &Path, text: String) -> String {
             "--quiet",
         ],
         Some("go") => &["gofmt"],
+        Some("ts") => &["prettier", "--parser", "typescript"],
         _ => return text,
     };
     let child = Command::new(command[0])

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use handlebars::{
-    Context as HbContext, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
-    RenderErrorReason, Renderable, HelperDef,
+    Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext,
+    RenderError, RenderErrorReason, Renderable,
 };
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value as Json;
@@ -235,7 +235,11 @@ pub(super) struct LanguageHelpers {
 }
 
 /// Every language's helpers; a new target adds its own here.
-const LANGUAGES: [&LanguageHelpers; 1] = [&rust::HELPERS];
+const LANGUAGES: [&LanguageHelpers; 3] = [
+    &rust::HELPERS,
+    &super::go::HELPERS,
+    &super::assemblyscript::HELPERS,
+];
 
 /// Helpers of every language.
 const COMMON: LanguageHelpers = LanguageHelpers {
