@@ -274,6 +274,44 @@ fn make(dir: &Path, targets: &[&str], vars: &[String]) -> String {
     text
 }
 
+/// The folder that holds wapc's own target folders, where the projects' builds go, shared
+/// with the other tests (so wasmtime is built once).
+fn shared_target() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Creates a `rust-host` project called `app` in `dir`, builds it, and has it call `greet` on
+/// `module`. The module's scaffolded `greet` answers with its "not implemented" error, which
+/// the application reports: returns the application's stderr, having checked that it failed.
+fn greet_through_rust_host(dir: &Path, app: &str, module: &Path) -> String {
+    assert_eq!(wapc(dir, &["new", "rust-host", app], &[]).0, 0);
+    let host_target = format!(
+        "TARGET_DIR={}",
+        shared_target().join("roundtrip-host").display()
+    );
+    make(
+        &dir.join(app),
+        &["codegen", "build"],
+        std::slice::from_ref(&host_target),
+    );
+    let output = Command::new("make")
+        .current_dir(dir.join(app))
+        .arg("run")
+        .arg(format!("WAPC={}", env!("CARGO_BIN_EXE_wapc")))
+        .arg(host_target)
+        .arg(format!("MODULE={}", module.display()))
+        .arg("OP=greet")
+        .arg("ARGS={\"name\": \"World\", \"excitement\": 2}")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "{stderr}");
+    stderr
+}
+
 #[test]
 fn the_rust_projects_build_and_the_host_runs_the_module() {
     let wasm = toolchain::WasmRust::find();
@@ -286,10 +324,7 @@ fn the_rust_projects_build_and_the_host_runs_the_module() {
     }
     let wasm = wasm.expect("checked above");
     let dir = scratch("build_rust");
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let target = shared_target();
     assert_eq!(wapc(&dir, &["new", "rust", "guest"], &[]).0, 0);
     make(
         &dir.join("guest"),
@@ -303,27 +338,130 @@ fn the_rust_projects_build_and_the_host_runs_the_module() {
     let module = target.join("roundtrip-guest/wasm32-unknown-unknown/release/guest.wasm");
     assert!(module.exists(), "no {}", module.display());
 
-    assert_eq!(wapc(&dir, &["new", "rust-host", "app"], &[]).0, 0);
-    let host_target = format!("TARGET_DIR={}", target.join("roundtrip-host").display());
-    make(
-        &dir.join("app"),
-        &["codegen", "build"],
-        std::slice::from_ref(&host_target),
-    );
     // The guest's scaffolded `greet` answers with its "not implemented" error: the call went
     // from the host application into the module and back.
-    let output = Command::new("make")
-        .current_dir(dir.join("app"))
-        .arg("run")
-        .arg(format!("WAPC={}", env!("CARGO_BIN_EXE_wapc")))
-        .arg(host_target)
-        .arg(format!("MODULE={}", module.display()))
-        .arg("OP=greet")
-        .arg("ARGS={\"name\": \"World\", \"excitement\": 2}")
+    let stderr = greet_through_rust_host(&dir, "app", &module);
+    assert!(
+        stderr.contains("`greet` is not implemented yet"),
+        "{stderr}"
+    );
+}
+
+/// Whether `go version` runs.
+fn go_installed() -> bool {
+    Command::new("go")
+        .arg("version")
         .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs `go args...` in `dir` and fails the test unless it succeeds.
+fn go(dir: &Path, args: &[&str]) {
+    let output = Command::new("go")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("go runs");
+    assert!(
+        output.status.success(),
+        "go {args:?} failed in {}:\n{}{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_tinygo_project_builds_and_vets_natively() {
+    // TinyGo itself is not needed: wapc-guest-tinygo has native stand-ins for the waPC
+    // imports, so the project's Go builds, vets and tests with Go.
+    if !toolchain::available(
+        go_installed() && toolchain::runs("make"),
+        "the_tinygo_project_builds_and_vets_natively",
+        "Go is not installed (it needs Go 1.20 or newer and the Go module proxy), or no make",
+    ) {
+        return;
+    }
+    let dir = scratch("build_tinygo");
+    let (code, _, stderr) = wapc(
+        &dir,
+        &["new", "tinygo", "guest", "module=example.com/me/guest"],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let project = dir.join("guest");
+    let pinned = |file: &str| std::fs::read_to_string(project.join(file)).unwrap();
+    let (go_mod, go_sum) = (pinned("go.mod"), pinned("go.sum"));
+    assert!(
+        go_mod.starts_with("module example.com/me/guest\n"),
+        "{go_mod}"
+    );
+
+    // deps: go mod download; test: go vet ./... && go test ./...
+    make(&project, &["deps", "codegen", "test"], &[]);
+    go(&project, &["build", "./..."]);
+    go(&project, &["vet", "./..."]);
+    let main = pinned("main.go");
+    assert!(
+        main.contains("\"example.com/me/guest/pkg/module\"")
+            && main.contains("greet is not implemented yet"),
+        "{main}"
+    );
+    assert!(project.join("pkg/module/module.go").exists());
+    // The template's go.mod and go.sum were all the build needed.
+    assert_eq!(pinned("go.mod"), go_mod);
+    assert_eq!(pinned("go.sum"), go_sum);
+}
+
+#[test]
+fn the_tinygo_module_path_defaults_to_one_named_after_the_project() {
+    let dir = scratch("tinygo_module_path");
+    assert_eq!(wapc(&dir, &["new", "tinygo", "My_Guest"], &[]).0, 0);
+    let go_mod = std::fs::read_to_string(dir.join("My_Guest/go.mod")).unwrap();
+    assert!(
+        go_mod.starts_with("module example.com/my-guest\n"),
+        "{go_mod}"
+    );
+    let config = std::fs::read_to_string(dir.join("My_Guest/codegen.yaml")).unwrap();
+    assert!(
+        config.contains("import: example.com/my-guest/pkg/module\n"),
+        "{config}"
+    );
+}
+
+#[test]
+fn the_assemblyscript_project_builds_and_the_rust_host_runs_it() {
+    if !toolchain::available(
+        toolchain::runs("node") && toolchain::runs("npm") && toolchain::runs("make"),
+        "the_assemblyscript_project_builds_and_the_rust_host_runs_it",
+        "no node and npm (Node.js 16 or newer and the npm registry), or no make",
+    ) {
+        return;
+    }
+    let dir = scratch("build_assemblyscript");
+    let (code, _, stderr) = wapc(&dir, &["new", "as", "guest"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let project = dir.join("guest");
+    let lock = std::fs::read_to_string(project.join("package-lock.json")).unwrap();
+
+    // deps: npm ci, from the template's package-lock.json; test: compiles without emitting.
+    make(&project, &["deps", "codegen", "build", "test"], &[]);
+    assert_eq!(
+        std::fs::read_to_string(project.join("package-lock.json")).unwrap(),
+        lock,
+        "npm changed the template's lock"
+    );
+    let module = project.join("build/module.wasm");
+    let bytes = std::fs::read(&module).unwrap_or_else(|e| panic!("{}: {e}", module.display()));
+    assert!(
+        bytes.starts_with(b"\0asm"),
+        "{} is not wasm",
+        module.display()
+    );
+
+    // The scaffold's `greet` answers with its "not implemented" error, through the Rust host
+    // application's generated client.
+    let stderr = greet_through_rust_host(&dir, "as-app", &module);
     assert!(
         stderr.contains("`greet` is not implemented yet"),
         "{stderr}"

@@ -21,6 +21,10 @@ pub const PRIMITIVES: [&str; 15] = [
     "datetime", "bytes", "raw",
 ];
 
+/// The largest schema file read. Real schemas are kilobytes; parsing holds several times a
+/// file's size in memory, so a runaway file is refused rather than exhausting it.
+pub const MAX_FILE_SIZE: u64 = 16 << 20;
+
 /// How deeply imports may nest before the chain is refused.
 pub const MAX_IMPORT_DEPTH: usize = 64;
 
@@ -302,6 +306,14 @@ enum ReadError {
 
 /// Reads a schema; text that is not UTF-8 is an error located at the first bad byte.
 fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
+    let size = std::fs::metadata(path).map_err(ReadError::Io)?.len();
+    if size > MAX_FILE_SIZE {
+        return Err(ReadError::Io(std::io::Error::other(format!(
+            "it is {} MiB; a schema may be at most {} MiB",
+            size.div_ceil(1 << 20),
+            MAX_FILE_SIZE >> 20
+        ))));
+    }
     let bytes = std::fs::read(path).map_err(ReadError::Io)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path, text)),
