@@ -106,6 +106,15 @@ pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFi
             Err(e) => errors.0.extend(e.0),
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    for file in &files {
+        if !seen.insert(&file.path) {
+            errors.push(Diagnostic::error(format!(
+                "{config_name}: `{}` is generated twice",
+                file.path.display()
+            )));
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }

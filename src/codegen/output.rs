@@ -128,6 +128,33 @@ pub fn write_atomic(path: &Path, content: &str) -> Result<(), Diagnostic> {
     if result.is_err() {
         // Best effort: the temporary file is ours and useless now.
         let _ = std::fs::remove_file(&temporary);
+    } else {
+        remove_stale_temporaries(dir.unwrap_or(Path::new(".")), &file_name);
     }
     result.map_err(fail)
+}
+
+/// Removes what an earlier, killed run left of its temporary copies of `file_name` (those a
+/// minute old: a younger one may belong to a run still going). Best effort: they are only
+/// clutter, invisible to builds.
+fn remove_stale_temporaries(dir: &Path, file_name: &str) {
+    let prefix = format!(".{file_name}.wapc-");
+    let stale = |entry: &std::fs::DirEntry| {
+        entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() >= 60)
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix) && name.ends_with(".tmp") && stale(&entry) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

@@ -1,0 +1,309 @@
+//! Hostile input: runaway schemas and a hostile file system get a clear error and exit 1,
+//! never a panic, a hang, a half-written file or a lost edit.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("hostile")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn wapc(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn check_fails_with(dir: &Path, name: &str, schema: &str, expected: &str) {
+    std::fs::write(dir.join(name), schema).unwrap();
+    let (code, _, stderr) = wapc(dir, &["check", name]);
+    assert_eq!(code, 1, "{name}: {stderr}");
+    assert!(
+        stderr.contains(expected),
+        "{name}: expected {expected:?} in\n{stderr}"
+    );
+}
+
+#[test]
+fn long_alias_chains_loops_and_expansions_are_errors() {
+    let dir = scratch("aliases");
+    let mut chain = String::from("namespace \"a\"\n");
+    for i in 0..10_000 {
+        chain.push_str(&format!("alias A{i} = A{}\n", i + 1));
+    }
+    chain.push_str("alias A10000 = string\n");
+    check_fails_with(
+        &dir,
+        "chain.widl",
+        &chain,
+        "alias `A9936` begins a chain of more than 64 aliases, each naming the next",
+    );
+
+    let mut ring = String::from("namespace \"a\"\n");
+    for i in 0..10_000 {
+        ring.push_str(&format!("alias A{i} = A{}\n", (i + 1) % 10_000));
+    }
+    check_fails_with(
+        &dir,
+        "ring.widl",
+        &ring,
+        "alias `A0` refers to itself through a loop of 10000 aliases",
+    );
+    let (_, _, stderr) = wapc(&dir, &["check", "ring.widl"]);
+    assert_eq!(
+        stderr.matches("error:").count(),
+        1,
+        "a long loop is reported once"
+    );
+
+    // Each alias names the next twice: expanded, the first would have 2^40 parts.
+    let mut doubling = String::from("namespace \"a\"\n");
+    for i in 0..40 {
+        doubling.push_str(&format!("alias A{i} = {{A{n}: A{n}}}\n", n = i + 1));
+    }
+    doubling.push_str("alias A40 = string\n");
+    check_fails_with(
+        &dir,
+        "doubling.widl",
+        &doubling,
+        "stands for a type of more than 4096 parts",
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let dir = scratch("nesting");
+    let deep_list = format!(
+        "namespace \"a\"\ntype T {{ f: {}string{} }}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    check_fails_with(
+        &dir,
+        "lists.widl",
+        &deep_list,
+        "brackets nest more than 64 levels deep",
+    );
+    let deep_map = format!(
+        "namespace \"a\"\ntype T {{ f: {}string{} }}\n",
+        "{string: ".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    check_fails_with(
+        &dir,
+        "maps.widl",
+        &deep_map,
+        "brackets nest more than 64 levels deep",
+    );
+    let deep_value = format!(
+        "namespace \"a\"\ntype T {{ f: [i32] = {}1{} }}\n",
+        "[".repeat(5_000),
+        "]".repeat(5_000)
+    );
+    check_fails_with(
+        &dir,
+        "values.widl",
+        &deep_value,
+        "brackets nest more than 64 levels deep",
+    );
+}
+
+#[test]
+fn ten_thousand_nested_imports_are_an_error() {
+    let dir = scratch("imports");
+    for i in 0..10_000 {
+        std::fs::write(
+            dir.join(format!("f{i}.widl")),
+            format!("import * from \"f{}\"\ntype T{i} {{ a: string }}\n", i + 1),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("f10000.widl"), "type Last { a: string }\n").unwrap();
+    let (code, _, stderr) = wapc(&dir, &["check", "f0.widl"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("imports nest more than 64 files deep"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_huge_schema_is_refused_with_its_size() {
+    let dir = scratch("huge");
+    let line = "type T { a: string, b: [i64], c: {string: T?} }\n";
+    let text = line.repeat(50_000_000 / line.len() + 1);
+    check_fails_with(
+        &dir,
+        "huge.widl",
+        &text,
+        "it is 48 MiB; a schema may be at most 16 MiB",
+    );
+}
+
+fn project(test: &str, generates: &str) -> PathBuf {
+    let dir = scratch(test);
+    std::fs::write(
+        dir.join("schema.widl"),
+        "namespace \"x\"\ntype A { b: string }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("codegen.yaml"),
+        format!("schema: schema.widl\ngenerates:\n{generates}"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn outputs_outside_the_project_need_allow_outside() {
+    let dir = project("outside", "  ../escaped.rs: {template: rust/module}\n");
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("pass --allow-outside"), "{stderr}");
+    assert!(!dir.parent().unwrap().join("escaped.rs").exists());
+
+    let absolute = dir.parent().unwrap().join("absolute.rs");
+    std::fs::write(
+        dir.join("codegen.yaml"),
+        format!(
+            "schema: schema.widl\ngenerates:\n  {}: {{template: rust/module}}\n",
+            absolute.display()
+        ),
+    )
+    .unwrap();
+    assert_eq!(wapc(&dir, &["generate"]).0, 1);
+    assert!(!absolute.exists());
+    let (code, _, stderr) = wapc(&dir, &["generate", "--allow-outside"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(absolute.exists());
+    std::fs::remove_file(absolute).unwrap();
+}
+
+#[test]
+fn file_system_faults_are_clear_errors_and_write_nothing() {
+    // A file where a folder must go: the first target is fine, the second cannot be written;
+    // neither is, because every output is checked before any is written.
+    let dir = project(
+        "faults",
+        "  a/good.rs: {template: rust/module}\n  blocked/x.rs: {template: rust/module}\n",
+    );
+    std::fs::write(dir.join("blocked"), "a file").unwrap();
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot write `blocked/x.rs`: a part of the path is a file"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.join("a/good.rs").exists(),
+        "a partial run wrote a file"
+    );
+
+    // A folder where the output file must go.
+    std::fs::remove_file(dir.join("blocked")).unwrap();
+    std::fs::create_dir_all(dir.join("blocked/x.rs")).unwrap();
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot write `blocked/x.rs`: it is a directory"),
+        "{stderr}"
+    );
+
+    // The codegen file is a folder, or missing; the schema is missing.
+    std::fs::create_dir_all(dir.join("folder.yaml")).unwrap();
+    let (code, _, stderr) = wapc(&dir, &["generate", "folder.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot read `folder.yaml`: it is a directory"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = wapc(&dir, &["generate", "nothing.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot read `nothing.yaml`: no such file"),
+        "{stderr}"
+    );
+    std::fs::remove_file(dir.join("schema.widl")).unwrap();
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("schema.widl`: no such file"), "{stderr}");
+}
+
+#[test]
+fn the_same_output_twice_is_an_error() {
+    let dir = project("twice", "  a.rs: {template: rust/module}\n");
+    let yaml = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap();
+    std::fs::write(dir.join("codegen.yaml"), format!("{yaml}---\n{yaml}")).unwrap();
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("`a.rs` is generated twice"), "{stderr}");
+    assert!(!dir.join("a.rs").exists());
+}
+
+#[test]
+fn a_killed_run_leaves_each_file_old_or_new() {
+    // A schema big enough that generating takes a while, so that kills land mid-run.
+    let dir = scratch("killed");
+    let mut schema = String::from("namespace \"k\"\ninterface {\n");
+    for i in 0..1500 {
+        schema.push_str(&format!("  op{i}(a: T{i}, b: [string]): T{i}\n"));
+    }
+    schema.push_str("}\n");
+    for i in 0..1500 {
+        schema.push_str(&format!(
+            "type T{i} {{ a: string, b: {{string: [i64]}}, c: bytes? }}\n"
+        ));
+    }
+    std::fs::write(dir.join("schema.widl"), &schema).unwrap();
+    let outputs = ["a.rs", "b.go", "c.ts"];
+    std::fs::write(
+        dir.join("codegen.yaml"),
+        "schema: schema.widl\ngenerates:\n  a.rs: {template: rust/module}\n  \
+         b.go: {template: tinygo/module}\n  c.ts: {template: assemblyscript/module}\n",
+    )
+    .unwrap();
+    // The complete output, once.
+    assert_eq!(wapc(&dir, &["generate", "--no-format"]).0, 0);
+    let complete: Vec<Vec<u8>> = outputs
+        .iter()
+        .map(|o| std::fs::read(dir.join(o)).unwrap())
+        .collect();
+    let old = b"// old content\n".to_vec();
+    for delay_ms in [5, 20, 50, 100, 200, 400, 800] {
+        for output in outputs {
+            std::fs::write(dir.join(output), &old).unwrap();
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wapc"))
+            .current_dir(&dir)
+            .args(["generate", "--no-format"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL on Unix.
+        let _ = child.wait();
+        for (output, new) in outputs.iter().zip(&complete) {
+            let now = std::fs::read(dir.join(output)).unwrap();
+            assert!(
+                now == old || now == *new,
+                "{output} after a kill at {delay_ms} ms is neither old nor new ({} bytes)",
+                now.len()
+            );
+        }
+    }
+}
