@@ -11,6 +11,7 @@ mod assemblyscript;
 pub mod config;
 pub mod context;
 mod go;
+mod names;
 pub(crate) mod output;
 pub mod render;
 mod rust;
@@ -141,17 +142,27 @@ fn render_document(
     for (relative, target) in &document.generates {
         let rendered = (|| {
             output::check_inside(relative, options.allow_outside)
-                .map_err(|m| Diagnostic::error(format!("{config_name}: {m}")))?;
-            let template = template_name(config_name, relative, target, &templates)?;
+                .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
+            let template = template_name(config_name, relative, target, &templates)
+                .map_err(Diagnostics::from)?;
             let mut config: Map<String, Json> = document.config.clone();
             config.extend(target.config.clone());
             let context = context::build(&schema, config);
+            let clashes = names::check(&template, &context);
+            if !clashes.is_empty() {
+                let clash =
+                    |m: &String| Diagnostic::error(format!("{config_name}: `{relative}`: {m}"));
+                return Err(Diagnostics(clashes.iter().map(clash).collect()));
+            }
             let path = base.join(relative);
-            let mut content = templates.render(&template, &context)?;
+            let mut content = templates
+                .render(&template, &context)
+                .map_err(Diagnostics::from)?;
             if options.format {
                 content = output::format(&path, content);
             }
-            let outcome = output::plan(&path, &content, target.if_not_exists)?;
+            let outcome =
+                output::plan(&path, &content, target.if_not_exists).map_err(Diagnostics::from)?;
             Ok(GeneratedFile {
                 path,
                 template,
@@ -161,7 +172,7 @@ fn render_document(
         })();
         match rendered {
             Ok(file) => files.push(file),
-            Err(error) => errors.push(error),
+            Err(e) => errors.0.extend(e.0),
         }
     }
     if errors.is_empty() {

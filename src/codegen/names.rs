@@ -1,0 +1,130 @@
+//! Names that are distinct in WIDL but the same in a target language (`fooBar` and
+//! `foo_bar` are both `foo_bar` in Rust) would make code that does not compile; they are
+//! reported before rendering, with both WIDL names.
+
+use std::collections::HashMap;
+
+use super::context::{Context, FieldView};
+use super::render::StrFn;
+use super::{assemblyscript, go, rust};
+
+/// How one language spells the names of a scope.
+struct Spelling {
+    language: &'static str,
+    /// The built-in templates of the language.
+    prefixes: &'static [&'static str],
+    type_name: StrFn,
+    member_name: StrFn,
+}
+
+const SPELLINGS: [Spelling; 3] = [
+    Spelling {
+        language: "Rust",
+        prefixes: &["rust/"],
+        type_name: rust::type_name,
+        member_name: rust::value_name,
+    },
+    Spelling {
+        language: "Go",
+        prefixes: &["tinygo/", "go/"],
+        type_name: go::type_name,
+        member_name: go::exported_name,
+    },
+    Spelling {
+        language: "AssemblyScript",
+        prefixes: &["assemblyscript/"],
+        type_name: assemblyscript::type_name,
+        member_name: assemblyscript::value_name,
+    },
+];
+
+/// Every two names of one scope that the template's language spells the same, in words.
+pub(super) fn check(template: &str, context: &Context) -> Vec<String> {
+    let mut clashes = Vec::new();
+    let Some(spelling) = SPELLINGS
+        .iter()
+        .find(|s| s.prefixes.iter().any(|p| template.starts_with(p)))
+    else {
+        return clashes; // A user's own template: its names are its business.
+    };
+    let type_names = context
+        .types
+        .iter()
+        .map(|t| &t.name)
+        .chain(context.enums.iter().map(|e| &e.name))
+        .chain(context.unions.iter().map(|u| &u.name))
+        .chain(context.aliases.iter().map(|a| &a.name));
+    distinct(
+        spelling,
+        "the schema",
+        "types",
+        type_names,
+        spelling.type_name,
+        &mut clashes,
+    );
+    for ty in &context.types {
+        let scope = format!("type `{}`", ty.name);
+        distinct(
+            spelling,
+            &scope,
+            "fields",
+            names(&ty.fields),
+            spelling.member_name,
+            &mut clashes,
+        );
+    }
+    let operations = context.handlers.iter().chain(&context.host_calls);
+    for op in operations.clone() {
+        let scope = format!("operation `{}`", op.name);
+        distinct(
+            spelling,
+            &scope,
+            "parameters",
+            names(&op.parameters),
+            spelling.member_name,
+            &mut clashes,
+        );
+    }
+    for group in [&context.handlers, &context.host_calls] {
+        let operation_names = group.iter().map(|o| &o.name);
+        distinct(
+            spelling,
+            "the schema",
+            "operations",
+            operation_names,
+            spelling.member_name,
+            &mut clashes,
+        );
+    }
+    clashes.dedup();
+    clashes
+}
+
+fn names(fields: &[FieldView]) -> impl Iterator<Item = &String> {
+    fields.iter().map(|f| &f.name)
+}
+
+fn distinct<'a>(
+    spelling: &Spelling,
+    scope: &str,
+    what: &str,
+    names: impl Iterator<Item = &'a String>,
+    spell: StrFn,
+    clashes: &mut Vec<String>,
+) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for name in names {
+        let spelled = spell(name);
+        match seen.get(&spelled) {
+            Some(other) if *other != name.as_str() => {
+                clashes.push(format!(
+                    "in {scope}, the {what} `{other}` and `{name}` are both `{spelled}` in {}: rename one",
+                    spelling.language
+                ));
+            }
+            _ => {
+                seen.insert(spelled, name);
+            }
+        }
+    }
+}
