@@ -218,3 +218,30 @@ fn assemblyscript_guest_and_rust_host_round_trip_every_type() {
         "unexpected host output:\n{stdout}{stderr}"
     );
 }
+
+#[test]
+fn reserved_names_compile_in_the_generated_assemblyscript() {
+    let test = "reserved_names_compile_in_the_generated_assemblyscript";
+    let Some(modules) = node_modules(test) else {
+        return;
+    };
+    let dir = fresh("assemblyscript-names");
+    std::fs::copy(
+        manifest_dir().join("tests/go/names.widl"),
+        dir.join("names.widl"),
+    )
+    .expect("copy the schema");
+    std::fs::write(
+        dir.join("codegen.yaml"),
+        "schema: names.widl\ngenerates:\n  assembly/module.ts: {template: assemblyscript/module}\n  \
+         assembly/index.ts: {template: assemblyscript/scaffold}\n",
+    )
+    .expect("write codegen.yaml");
+    toolchain::wapc(&dir, &["generate"]);
+    asc(
+        &modules,
+        &dir,
+        &["assembly/index.ts"],
+        &dir.join("names.wasm"),
+    );
+}

@@ -35,7 +35,7 @@ pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
 
 /// Words that cannot name a variable or a parameter in AssemblyScript (or are confusing as one:
 /// its type names), and the names of the generated code's own locals.
-const RESERVED_NAMES: [&str; 92] = [
+const RESERVED_NAMES: [&str; 96] = [
     // JavaScript and TypeScript keywords, strict-mode and contextual ones included.
     "abstract",
     "any",
@@ -123,6 +123,12 @@ const RESERVED_NAMES: [&str; 92] = [
     "u8",
     "usize",
     "v128",
+    // Members of the generated classes (codecs and the host client), which fields and
+    // operations must not shadow.
+    "binding",
+    "decode",
+    "encode",
+    "toBuffer",
     // Locals of the generated host methods, where parameters are in scope too.
     "args",
     "decoder",
