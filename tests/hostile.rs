@@ -307,3 +307,37 @@ fn a_killed_run_leaves_each_file_old_or_new() {
         }
     }
 }
+
+#[test]
+fn a_type_that_holds_itself_without_indirection_is_an_error() {
+    let dir = scratch("containment");
+    check_fails_with(
+        &dir,
+        "pair.widl",
+        "namespace \"x\"\ntype A { b: B }\ntype B { a: Al }\nalias Al = A\n",
+        "type `A` contains itself (A → B → A) with no optional, list or map in between",
+    );
+    let mut ring = String::from("namespace \"x\"\n");
+    for i in 0..5_000 {
+        ring.push_str(&format!("type T{i} {{ next: T{} }}\n", (i + 1) % 5_000));
+    }
+    check_fails_with(
+        &dir,
+        "ring.widl",
+        &ring,
+        "type `T0` contains itself (through 5000 types)",
+    );
+    let (_, _, stderr) = wapc(&dir, &["check", "ring.widl"]);
+    assert_eq!(
+        stderr.matches("error:").count(),
+        1,
+        "a long loop is reported once"
+    );
+    // Through an optional, a list or a map, a type may hold itself.
+    std::fs::write(
+        dir.join("fine.widl"),
+        "namespace \"x\"\ntype Node { next: Node?, children: [Node], named: {string: Node} }\n",
+    )
+    .unwrap();
+    assert_eq!(wapc(&dir, &["check", "fine.widl"]).0, 0);
+}

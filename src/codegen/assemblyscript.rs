@@ -254,7 +254,9 @@ pub fn default_of(ty: &Ty) -> String {
             "bytes" | "raw" => "new ArrayBuffer(0)".to_string(),
             _ => "0".to_string(),
         },
-        Ty::Named { name, of, resolved } => match (of, resolved) {
+        Ty::Named {
+            name, of, resolved, ..
+        } => match (of, resolved) {
             (Kind::Enum, _) => format!("<{}>0", type_name(name)),
             (Kind::Alias, Some(target)) => default_of(target),
             _ => format!("new {}()", type_name(name)),

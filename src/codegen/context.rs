@@ -23,6 +23,10 @@ pub enum Ty {
     Named {
         name: String,
         of: Kind,
+        /// Part of a cycle of types held inline (directly or optionally, not through a list
+        /// or map): languages that store values inline (Rust) must box it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        boxed: bool,
         /// For an alias, the type it stands for, with aliases resolved all the way.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         resolved: Option<Box<Ty>>,
@@ -288,6 +292,7 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
         }
     }
 
+    box_inline_cycles(&mut context);
     // The old generator's meaning: the interface's operations are both served and callable
     // (unless `skipInterface`); a role's only where `handlerRoles` / `hostRoles` name it.
     let handler_roles = role_list(&context.config, "handlerRoles");
@@ -354,6 +359,7 @@ impl Converter<'_> {
                         resolved: target.map(|t| Box::new(self.ty(t).resolved().clone())),
                         name,
                         of: *of,
+                        boxed: false,
                     },
                     // Validation let through only primitives besides defined types.
                     None => Ty::Primitive { name },
@@ -443,5 +449,83 @@ fn value(value: &ast::Value) -> Json {
                 .map(|f| (f.name.value.clone(), self::value(&f.value)))
                 .collect(),
         ),
+    }
+}
+
+/// Marks the references that close a cycle of types held inline (`type Node { next: Node? }`,
+/// or a union whose member holds the union): stored inline, such a type would be infinite.
+fn box_inline_cycles(context: &mut Context) {
+    let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
+    for ty in &context.types {
+        let targets = edges.entry(ty.name.as_str()).or_default();
+        ty.fields
+            .iter()
+            .for_each(|f| inline_targets(&f.ty, targets));
+    }
+    for union in &context.unions {
+        let targets = edges.entry(union.name.as_str()).or_default();
+        union
+            .members
+            .iter()
+            .for_each(|m| inline_targets(&m.ty, targets));
+    }
+    // Every node must have an entry for the cycle search.
+    let nodes: Vec<&str> = edges.values().flatten().copied().collect();
+    for node in nodes {
+        edges.entry(node).or_default();
+    }
+    let cycles: HashMap<String, String> = crate::model::cyclic(&edges)
+        .into_iter()
+        .map(|(node, (first, _))| (node.to_string(), first.to_string()))
+        .collect();
+    if cycles.is_empty() {
+        return;
+    }
+    let component = |name: &str| cycles.get(name).cloned();
+    for ty in &mut context.types {
+        let Some(own) = component(&ty.name) else {
+            continue;
+        };
+        for field in &mut ty.fields {
+            mark_boxed(&mut field.ty, &own, &component);
+        }
+    }
+    for union in &mut context.unions {
+        let Some(own) = component(&union.name) else {
+            continue;
+        };
+        for member in &mut union.members {
+            mark_boxed(&mut member.ty, &own, &component);
+        }
+    }
+}
+
+/// The types and unions that `ty` holds inline: itself, or through an optional or an alias.
+fn inline_targets<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
+    match ty {
+        Ty::Named {
+            name,
+            of: Kind::Type | Kind::Union,
+            ..
+        } => out.push(name),
+        Ty::Named {
+            of: Kind::Alias,
+            resolved: Some(target),
+            ..
+        } => inline_targets(target, out),
+        Ty::Optional { inner } => inline_targets(inner, out),
+        _ => {}
+    }
+}
+
+fn mark_boxed(ty: &mut Ty, own: &str, component: &dyn Fn(&str) -> Option<String>) {
+    if let Ty::Optional { inner } = ty {
+        return mark_boxed(inner, own, component);
+    }
+    let mut targets = Vec::new();
+    inline_targets(ty, &mut targets);
+    let same = targets.iter().any(|t| component(t).as_deref() == Some(own));
+    if let Ty::Named { boxed, .. } = ty {
+        *boxed = same;
     }
 }

@@ -96,6 +96,9 @@ pub fn type_of(ty: &Ty) -> String {
             // i8..u64, f32, f64 and bool are spelled as in Rust.
             other => other.to_string(),
         },
+        Ty::Named {
+            name, boxed: true, ..
+        } => format!("Box<{}>", type_name(name)),
         Ty::Named { name, .. } => type_name(name),
         Ty::List { item } => format!("Vec<{}>", type_of(item)),
         Ty::Map { key, value } => format!("HashMap<{}, {}>", type_of(key), type_of(value)),

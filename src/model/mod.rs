@@ -14,6 +14,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span, io_reason};
 use crate::parser::{self, ast::*};
 
 pub use imports::ImportPaths;
+pub(crate) use validate::cyclic;
 
 /// The built-in types of WIDL (`void` aside, which only an operation may return).
 pub const PRIMITIVES: [&str; 15] = [

@@ -47,9 +47,11 @@ pub(super) fn file(
         directives: HashMap::new(),
         namespace: None,
         aliases: AliasFacts::default(),
+        containment: Default::default(),
     };
     v.collect_scope(document, imported);
     v.aliases = AliasFacts::of(&v.types);
+    v.containment = containment(&v);
     v.document_shape(document);
     for definition in &document.definitions {
         v.definition(definition);
@@ -72,7 +74,14 @@ struct Validator<'a> {
     directives: HashMap<&'a str, Defined<'a>>,
     namespace: Option<&'a NamespaceDefinition>,
     aliases: AliasFacts<'a>,
+    /// Types that hold themselves through plain fields (not optional, list or map), which no
+    /// finite value can satisfy; each with the edges to show the path.
+    containment: (Edges<'a>, Cycles<'a>),
 }
+
+/// A graph of names, and the names on its cycles with their cycle's first name and length.
+type Edges<'a> = HashMap<&'a str, Vec<&'a str>>;
+type Cycles<'a> = HashMap<&'a str, (&'a str, usize)>;
 
 /// The node an annotation is on, and the nodes around it, for checking directive locations.
 #[derive(Clone, Copy)]
@@ -274,6 +283,24 @@ impl<'a> Validator<'a> {
 
     fn type_def(&mut self, t: &'a TypeDefinition) {
         self.pascal_case("type", &t.name);
+        let (edges, cyclic) = &self.containment;
+        if let Some(&(first, members)) = cyclic.get(t.name.value.as_str()) {
+            // A long loop is reported once, not at each of its types.
+            let path = if members > MAX_ALIAS_DEPTH {
+                (first == t.name.value).then(|| format!("through {members} types"))
+            } else {
+                Some(cycle_path(edges, cyclic, &t.name.value).join(" → "))
+            };
+            if let Some(path) = path {
+                self.error(
+                    t.name.span,
+                    format!(
+                        "type `{}` contains itself ({path}) with no optional, list or map in between: no value of it is finite",
+                        t.name.value
+                    ),
+                );
+            }
+        }
         let outer = [site("TYPE", &t.annotations)];
         self.annotations(&t.annotations, &outer);
         for interface in &t.interfaces {
@@ -1048,34 +1075,43 @@ impl<'a> AliasFacts<'a> {
         }
     }
 
-    /// The shortest way from `name` back to itself, as alias names (first and last `name`).
     fn cycle_path(&self, name: &'a str) -> Vec<&'a str> {
-        let mut previous: HashMap<&'a str, &'a str> = HashMap::new();
-        let mut queue = VecDeque::from([name]);
-        while let Some(current) = queue.pop_front() {
-            for &next in &self.edges[current] {
-                if next == name {
-                    let mut path = vec![name];
-                    let mut at = current;
-                    while at != name {
-                        path.push(at);
-                        match previous.get(at) {
-                            Some(&before) => at = before,
-                            None => break,
-                        }
+        cycle_path(&self.edges, &self.cyclic, name)
+    }
+}
+
+/// The shortest way from `name` back to itself in `edges`, through nodes of `cyclic`, as
+/// names (first and last `name`).
+fn cycle_path<'a>(
+    edges: &HashMap<&'a str, Vec<&'a str>>,
+    cyclic: &HashMap<&'a str, (&'a str, usize)>,
+    name: &'a str,
+) -> Vec<&'a str> {
+    let mut previous: HashMap<&'a str, &'a str> = HashMap::new();
+    let mut queue = VecDeque::from([name]);
+    while let Some(current) = queue.pop_front() {
+        for &next in &edges[current] {
+            if next == name {
+                let mut path = vec![name];
+                let mut at = current;
+                while at != name {
+                    path.push(at);
+                    match previous.get(at) {
+                        Some(&before) => at = before,
+                        None => break,
                     }
-                    path.push(name);
-                    path.reverse();
-                    return path;
                 }
-                if self.cyclic.contains_key(next) && !previous.contains_key(next) {
-                    previous.insert(next, current);
-                    queue.push_back(next);
-                }
+                path.push(name);
+                path.reverse();
+                return path;
+            }
+            if cyclic.contains_key(next) && !previous.contains_key(next) {
+                previous.insert(next, current);
+                queue.push_back(next);
             }
         }
-        vec![name, name]
     }
+    vec![name, name]
 }
 
 /// The number of parts of a type as written: `{string: [Point]}` has four.
@@ -1098,7 +1134,9 @@ fn type_parts(ty: &TypeRef) -> usize {
 /// The nodes of `edges` that lie on a cycle (those in a strongly connected component of more
 /// than one node, or with an edge to themselves), each with its component's first name and
 /// size (Tarjan's algorithm, without recursion).
-fn cyclic<'a>(edges: &HashMap<&'a str, Vec<&'a str>>) -> HashMap<&'a str, (&'a str, usize)> {
+pub(crate) fn cyclic<'a>(
+    edges: &HashMap<&'a str, Vec<&'a str>>,
+) -> HashMap<&'a str, (&'a str, usize)> {
     let mut index: HashMap<&'a str, usize> = HashMap::new();
     let mut low: HashMap<&'a str, usize> = HashMap::new();
     let mut on_stack: HashSet<&'a str> = HashSet::new();
@@ -1154,4 +1192,33 @@ fn cyclic<'a>(edges: &HashMap<&'a str, Vec<&'a str>>) -> HashMap<&'a str, (&'a s
         }
     }
     found
+}
+
+/// Which types contain which through plain fields, and the types on a cycle of those.
+fn containment<'a>(v: &Validator<'a>) -> (Edges<'a>, Cycles<'a>) {
+    let mut edges: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+    for (name, defined) in &v.types {
+        let Definition::Type(t) = defined.definition else {
+            continue;
+        };
+        let targets = t
+            .fields
+            .iter()
+            .filter_map(|f| match &f.ty {
+                TypeRef::Named { name } => match v.resolve_alias(&name.value)? {
+                    Definition::Type(target) => Some(target.name.value.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        edges.insert(name, targets);
+    }
+    // Every target must be a node of its own for the search.
+    let known: HashSet<&'a str> = edges.keys().copied().collect();
+    for targets in edges.values_mut() {
+        targets.retain(|t| known.contains(t));
+    }
+    let cyclic = cyclic(&edges);
+    (edges, cyclic)
 }
