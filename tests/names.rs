@@ -94,8 +94,15 @@ fn names_that_collide_in_a_language_are_an_error_naming_both() {
 fn crate_with_generated(fixture: &str, dir: &Path, template: &str, main: (&str, &str)) {
     let from = manifest_dir().join("tests/roundtrip").join(fixture);
     std::fs::create_dir_all(dir.join("src")).unwrap();
+    // A package of its own name: the build folders are shared with the round-trip crates,
+    // whose artifacts this must not replace.
     for file in ["Cargo.toml", "Cargo.lock"] {
-        std::fs::copy(from.join(file), dir.join(file)).unwrap();
+        let text = std::fs::read_to_string(from.join(file)).unwrap();
+        let renamed = text.replace(
+            &format!("\"roundtrip-{fixture}\""),
+            &format!("\"names-{fixture}\""),
+        );
+        std::fs::write(dir.join(file), renamed).unwrap();
     }
     std::fs::write(dir.join("src").join(main.0), main.1).unwrap();
     std::fs::copy(

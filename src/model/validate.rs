@@ -34,6 +34,13 @@ const SELF: &str = "SELF";
 pub const MAX_ALIAS_DEPTH: usize = 64;
 pub const MAX_ALIAS_SIZE: usize = 4096;
 
+/// How many parts the uses of aliases may add to one file's types in all, counting each use
+/// as the parts of what it names beyond the one part of its name. Generated code spells an
+/// alias out at every use (context, helpers, inline codecs), so the work of rendering grows
+/// with this sum: without a bound, a few lines that use a large alias many times take seconds
+/// per template (found with the fuzz regression inputs). Real schemas add a few parts per use.
+pub const MAX_ALIAS_EXPANSION: usize = 4096;
+
 /// Validates one file's definitions; `imported` is what its imports brought into scope.
 pub(super) fn file(
     file: &Arc<SourceFile>,
@@ -48,6 +55,7 @@ pub(super) fn file(
         namespace: None,
         aliases: AliasFacts::default(),
         containment: Default::default(),
+        expansion: 0,
     };
     v.collect_scope(document, imported);
     v.aliases = AliasFacts::of(&v.types);
@@ -77,6 +85,8 @@ struct Validator<'a> {
     /// Types that hold themselves through plain fields (not optional, list or map), which no
     /// finite value can satisfy; each with the edges to show the path.
     containment: (Edges<'a>, Cycles<'a>),
+    /// The parts that the uses of aliases so far add (see [`MAX_ALIAS_EXPANSION`]).
+    expansion: usize,
 }
 
 /// A graph of names, and the names on its cycles with their cycle's first name and length.
@@ -563,12 +573,17 @@ impl<'a> Validator<'a> {
     fn type_ref(&mut self, ty: &TypeRef, what: &str) -> bool {
         let mut ok = true;
         let mut problems = Vec::new();
+        let mut alias_uses = Vec::new();
         visit_named(ty, &mut |name| {
             let value = name.value.as_str();
             if PRIMITIVES.contains(&value) {
                 return;
             }
             match self.types.get(value).map(|d| d.definition) {
+                // An alias over its own size limit is reported where it is defined.
+                Some(Definition::Alias(_)) if self.aliases.size(value) <= MAX_ALIAS_SIZE => {
+                    alias_uses.push((name.span, self.aliases.size(value).saturating_sub(1)));
+                }
                 Some(Definition::Role(_)) => problems.push((
                     name.span,
                     format!("`{value}` is a role, not a type, in {what}"),
@@ -590,6 +605,18 @@ impl<'a> Validator<'a> {
                 }
             }
         });
+        for (span, added) in alias_uses {
+            let before = self.expansion;
+            self.expansion = before.saturating_add(added);
+            if before <= MAX_ALIAS_EXPANSION && self.expansion > MAX_ALIAS_EXPANSION {
+                // Reported once, at the use that crosses the limit.
+                problems.push((
+                    span,
+                    format!("the aliases used in this file stand for more than {MAX_ALIAS_EXPANSION} type parts in all"),
+                    Some("each use of an alias counts the parts of the type it names; use fewer or smaller aliases, or a named type".to_string()),
+                ));
+            }
+        }
         for (span, message, note) in problems {
             ok = false;
             let mut diagnostic = Diagnostic::at(self.file, span, message);

@@ -91,9 +91,9 @@ fn failure(text: &str, error: &Error<Rule>) -> (usize, Vec<String>) {
 /// The start of the token that `at` lies inside (not at the start of), if any.
 fn token_start(text: &str, at: usize) -> Option<usize> {
     let before = &text[..at.min(text.len())];
-    let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-        .map_or(0, |i| i + 1);
+    let start = after_last(before, |c| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    });
     (start < before.len()).then_some(start)
 }
 
@@ -183,10 +183,18 @@ fn is_keyword(word: &str) -> bool {
 
 /// The name that `text` ends with, if it ends inside one.
 fn last_word(text: &str) -> Option<&str> {
-    let start = text
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+    let start = after_last(text, |c| !(c.is_ascii_alphanumeric() || c == '_'));
     (start < text.len()).then(|| &text[start..])
+}
+
+/// The offset just past the last character of `text` that matches `stop` (0 if none). Past
+/// the whole character: it may be more than one byte (`\u{FEFF}`, say), and an offset inside
+/// it would panic when slicing (found by fuzzing).
+fn after_last(text: &str, stop: impl Fn(char) -> bool) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|&(_, c)| stop(c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 fn join_or(words: &[String]) -> String {

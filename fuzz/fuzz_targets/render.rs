@@ -1,0 +1,38 @@
+//! Text that validates → the template context → every built-in template, with the default
+//! config and with `hostRoles` / `handlerRoles` naming every role. A valid schema must render
+//! with every template; nothing may panic, overflow the stack or hang.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::{Map, Value};
+use wapc::codegen::{Templates, context};
+
+static TEMPLATES: LazyLock<Templates> =
+    LazyLock::new(|| Templates::load(None).expect("the built-in templates load"));
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(schema) = wapc::model::load_str("fuzz.widl", text) else {
+        return;
+    };
+    let roles: Vec<Value> = context::build(&schema, Map::new())
+        .roles
+        .iter()
+        .map(|r| Value::String(r.name.clone()))
+        .collect();
+    let mut with_roles = Map::new();
+    with_roles.insert("hostRoles".into(), Value::Array(roles.clone()));
+    with_roles.insert("handlerRoles".into(), Value::Array(roles));
+    for config in [Map::new(), with_roles] {
+        let context = context::build(&schema, config);
+        for (name, _) in TEMPLATES.list() {
+            if let Err(error) = TEMPLATES.render(name, &context) {
+                panic!("a valid schema failed to render with `{name}`: {error}");
+            }
+        }
+    }
+});
