@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use heck::ToUpperCamelCase;
+
 use super::context::{Context, FieldView};
 use super::render::StrFn;
 use super::{assemblyscript, go, rust};
@@ -37,6 +39,20 @@ const SPELLINGS: [Spelling; 3] = [
         member_name: assemblyscript::value_name,
     },
 ];
+
+/// A type name in PascalCase (`http_request` → `HttpRequest`), with a trailing underscore
+/// where the language or the generated code already uses it, and a leading `T` where it
+/// would start with a digit.
+pub(super) fn pascal_type_name(name: &str, reserved: &[&str]) -> String {
+    let camel = name.to_upper_camel_case();
+    if reserved.contains(&camel.as_str()) {
+        format!("{camel}_")
+    } else if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{camel}")
+    } else {
+        camel
+    }
+}
 
 /// Every two names of one scope that the template's language spells the same, in words.
 pub(super) fn check(template: &str, context: &Context) -> Vec<String> {

@@ -192,6 +192,28 @@ fn user_templates(dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
     Ok(found)
 }
 
+/// Registers a helper that writes the text `text` makes of its arguments.
+fn register_text(
+    registry: &mut Handlebars<'static>,
+    name: &str,
+    text: impl Fn(&Helper) -> Result<String, RenderError> + Send + Sync + 'static,
+) {
+    registry.register_helper(
+        name,
+        Box::new(
+            move |h: &Helper,
+                  _: &Handlebars,
+                  _: &HbContext,
+                  _: &mut RenderContext,
+                  out: &mut dyn Output|
+                  -> HelperResult {
+                out.write(&text(h)?)?;
+                Ok(())
+            },
+        ),
+    );
+}
+
 /// A helper's string argument number `index`.
 fn str_param<'a>(h: &'a Helper, index: usize) -> Result<&'a str, RenderError> {
     h.param(index)
@@ -258,52 +280,15 @@ const COMMON: LanguageHelpers = LanguageHelpers {
 pub(crate) fn register_helpers(registry: &mut Handlebars<'static>) {
     for language in std::iter::once(&COMMON).chain(LANGUAGES) {
         for &(name, convert) in language.strings {
-            registry.register_helper(
-                name,
-                Box::new(
-                    move |h: &Helper,
-                          _: &Handlebars,
-                          _: &HbContext,
-                          _: &mut RenderContext,
-                          out: &mut dyn Output|
-                          -> HelperResult {
-                        out.write(&convert(str_param(h, 0)?))?;
-                        Ok(())
-                    },
-                ),
-            );
+            register_text(registry, name, move |h| Ok(convert(str_param(h, 0)?)));
         }
         for &(name, convert) in language.types {
-            registry.register_helper(
-                name,
-                Box::new(
-                    move |h: &Helper,
-                          _: &Handlebars,
-                          _: &HbContext,
-                          _: &mut RenderContext,
-                          out: &mut dyn Output|
-                          -> HelperResult {
-                        out.write(&convert(&ty_param(h, 0)?))?;
-                        Ok(())
-                    },
-                ),
-            );
+            register_text(registry, name, move |h| Ok(convert(&ty_param(h, 0)?)));
         }
         for &(name, convert) in language.type_exprs {
-            registry.register_helper(
-                name,
-                Box::new(
-                    move |h: &Helper,
-                          _: &Handlebars,
-                          _: &HbContext,
-                          _: &mut RenderContext,
-                          out: &mut dyn Output|
-                          -> HelperResult {
-                        out.write(&convert(&ty_param(h, 0)?, str_param(h, 1)?))?;
-                        Ok(())
-                    },
-                ),
-            );
+            register_text(registry, name, move |h| {
+                Ok(convert(&ty_param(h, 0)?, str_param(h, 1)?))
+            });
         }
     }
     // `{{doc text "///" "    "}}`: each line of `text` behind the prefix, each followed by a

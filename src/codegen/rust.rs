@@ -70,14 +70,7 @@ pub fn value_name(name: &str) -> String {
 
 /// A type, variant or trait name: `http_request` → `HttpRequest`.
 pub fn type_name(name: &str) -> String {
-    let camel = name.to_upper_camel_case();
-    if RESERVED_TYPES.contains(&camel.as_str()) {
-        format!("{camel}_")
-    } else if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("T{camel}")
-    } else {
-        camel
-    }
+    super::names::pascal_type_name(name, &RESERVED_TYPES)
 }
 
 /// A constant or static name: `greetAll` → `GREET_ALL`.
