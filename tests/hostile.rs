@@ -341,3 +341,28 @@ fn a_type_that_holds_itself_without_indirection_is_an_error() {
     .unwrap();
     assert_eq!(wapc(&dir, &["check", "fine.widl"]).0, 0);
 }
+
+#[test]
+fn a_read_only_folder_is_a_clear_error() {
+    use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = project("read_only", "  out/a.rs: {template: rust/module}\n");
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    std::fs::set_permissions(dir.join("out"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root writes anywhere: the test means something only for other users.
+    if std::fs::write(dir.join("out/probe"), "x").is_ok() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped a_read_only_folder_is_a_clear_error: this user can write into read-only folders (root)"
+        );
+        return;
+    }
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    std::fs::set_permissions(dir.join("out"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot write `out/a.rs`: permission denied"),
+        "{stderr}"
+    );
+    assert!(!dir.join("out/a.rs").exists());
+}
