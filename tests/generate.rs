@@ -4,17 +4,12 @@
 mod toolchain;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use wapc::codegen::{self, Options};
 
 /// A fresh folder for one test, holding the round-trip schema.
 fn project(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("generate")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = toolchain::scratch("generate", test);
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/roundtrip/schema.widl");
     std::fs::copy(schema, dir.join("schema.widl")).unwrap();
     dir
@@ -27,18 +22,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// Runs the `wapc` binary; returns its exit code, stdout and stderr.
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    toolchain::run_wapc(dir, args, &[])
 }
 
 #[test]

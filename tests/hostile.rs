@@ -1,30 +1,19 @@
 //! Hostile input: runaway schemas and a hostile file system get a clear error and exit 1,
 //! never a panic, a hang, a half-written file or a lost edit.
 
+#[path = "support/toolchain.rs"]
+mod toolchain;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("hostile")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    toolchain::scratch("hostile", test)
 }
 
 fn wapc(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    toolchain::run_wapc(dir, args, &[])
 }
 
 fn check_fails_with(dir: &Path, name: &str, schema: &str, expected: &str) {

@@ -12,12 +12,7 @@ fn manifest_dir() -> &'static Path {
 }
 
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("names")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    toolchain::scratch("names", test)
 }
 
 #[test]

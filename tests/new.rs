@@ -7,30 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("new")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    toolchain::scratch("new", test)
 }
 
 /// Runs `wapc` in `dir` with no terminal on stdin; returns exit code, stdout, stderr.
 fn wapc(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> (i32, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_wapc"));
-    command
-        .current_dir(dir)
-        .args(args)
-        .stdin(std::process::Stdio::null());
-    for (key, value) in envs {
-        command.env(key, value);
-    }
-    let output = command.output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    toolchain::run_wapc(dir, args, envs)
 }
 
 /// Every file under `dir`, as `== path ==` then its content, in path order.

@@ -138,25 +138,11 @@ fn the_generated_scaffold_compiles_as_it_is() {
     let Some(modules) = node_modules(test) else {
         return;
     };
-    let dir = fresh("assemblyscript-scaffold");
-    std::fs::copy(
-        manifest_dir().join("tests/roundtrip/schema.widl"),
-        dir.join("schema.widl"),
-    )
-    .expect("copy the schema");
-    std::fs::write(
-        dir.join("codegen.yaml"),
-        "schema: schema.widl\nconfig:\n  hostRoles: [Logger]\n  handlerRoles: [Logger]\n\
-         generates:\n  assembly/module.ts: {template: assemblyscript/module}\n  \
-         assembly/index.ts: {template: assemblyscript/scaffold, ifNotExists: true}\n",
-    )
-    .expect("write codegen.yaml");
-    toolchain::wapc(&dir, &["generate"]);
-    asc(
+    let dir = scaffold_compiled(
         &modules,
-        &dir,
-        &["assembly/index.ts"],
-        &dir.join("scaffold.wasm"),
+        "assemblyscript-scaffold",
+        "tests/roundtrip/schema.widl",
+        "hostRoles: [Logger], handlerRoles: [Logger]",
     );
     // Host methods of every kind: AssemblyScript checks only the code that is reached.
     std::fs::copy(
@@ -178,11 +164,7 @@ fn assemblyscript_guest_and_rust_host_round_trip_every_type() {
     let Some(modules) = node_modules(test) else {
         return;
     };
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    // The host builds beside wapc's own target folder, shared with tests/roundtrip_rust.rs,
-    // so that the slow wasmtime build happens once.
-    let target = tmp.parent().unwrap_or(tmp);
-    let work = tmp.join("roundtrip-assemblyscript");
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("roundtrip-assemblyscript");
     toolchain::copy_tree(
         &manifest_dir().join("tests/roundtrip"),
         &work.join("roundtrip"),
@@ -199,23 +181,10 @@ fn assemblyscript_guest_and_rust_host_round_trip_every_type() {
     let module = work.join("roundtrip_assemblyscript.wasm");
     asc(&modules, &guest, &["assembly/index.ts"], &module);
 
-    let output = Command::new("cargo")
-        .current_dir(work.join("roundtrip/host"))
-        .args(["run", "--release", "--locked", "--quiet", "--"])
-        .arg(&module)
-        .arg(work.join("roundtrip/vectors.txt"))
-        .env("CARGO_TARGET_DIR", target.join("roundtrip-host"))
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the host failed:\n{stdout}{stderr}"
-    );
-    assert!(
-        stdout.contains("vectors ok") && stdout.contains("round trip ok"),
-        "unexpected host output:\n{stdout}{stderr}"
+    toolchain::run_roundtrip_host(
+        &work.join("roundtrip/host"),
+        &module,
+        &work.join("roundtrip/vectors.txt"),
     );
 }
 
@@ -225,23 +194,29 @@ fn reserved_names_compile_in_the_generated_assemblyscript() {
     let Some(modules) = node_modules(test) else {
         return;
     };
-    let dir = fresh("assemblyscript-names");
-    std::fs::copy(
-        manifest_dir().join("tests/go/names.widl"),
-        dir.join("names.widl"),
-    )
-    .expect("copy the schema");
+    scaffold_compiled(&modules, "assemblyscript-names", "tests/go/names.widl", "");
+}
+
+/// Generates the module and the scaffold from `schema` (relative to the repository) with
+/// `config`, in a fresh folder named `name`, and compiles the scaffold; returns the folder.
+fn scaffold_compiled(modules: &Path, name: &str, schema: &str, config: &str) -> PathBuf {
+    let dir = fresh(name);
+    std::fs::copy(manifest_dir().join(schema), dir.join("schema.widl")).expect("copy the schema");
     std::fs::write(
         dir.join("codegen.yaml"),
-        "schema: names.widl\ngenerates:\n  assembly/module.ts: {template: assemblyscript/module}\n  \
-         assembly/index.ts: {template: assemblyscript/scaffold}\n",
+        format!(
+            "schema: schema.widl\nconfig: {{{config}}}\n\
+             generates:\n  assembly/module.ts: {{template: assemblyscript/module}}\n  \
+             assembly/index.ts: {{template: assemblyscript/scaffold, ifNotExists: true}}\n"
+        ),
     )
     .expect("write codegen.yaml");
     toolchain::wapc(&dir, &["generate"]);
     asc(
-        &modules,
+        modules,
         &dir,
         &["assembly/index.ts"],
-        &dir.join("names.wasm"),
+        &dir.join("scaffold.wasm"),
     );
+    dir
 }

@@ -186,17 +186,9 @@ fn go_host_runs_the_rust_guest_and_round_trips_every_type() {
         return;
     }
     let wasm = wasm.expect("checked above");
-    // The Rust guest, built exactly as tests/roundtrip_rust.rs builds it, so that either test
-    // reuses the other's build.
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/roundtrip");
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let target = tmp.parent().unwrap_or(tmp);
-    let work = tmp.join("roundtrip-rust");
-    toolchain::copy_tree(&fixture, &work);
-    toolchain::wapc(&work, &["generate"]);
-    let module = wasm
-        .build(&work.join("guest"), &target.join("roundtrip-guest"))
-        .join("roundtrip_guest.wasm");
+    // The Rust guest, built as tests/roundtrip_rust.rs builds it: either test reuses the
+    // other's build.
+    let module = toolchain::build_roundtrip_guest(&wasm);
 
     let dir = generate_go();
     let output = go(

@@ -101,3 +101,73 @@ pub fn wapc(dir: &Path, args: &[&str]) -> String {
     );
     stdout
 }
+
+/// A fresh, empty folder for one test: `<group>/<test>` under cargo's temporary folder.
+pub fn scratch(group: &str, test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(group)
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("writable temporary folder");
+    dir
+}
+
+/// Runs `wapc` in `dir` with `envs` and no terminal on stdin, whatever its exit status;
+/// returns the exit code, stdout and stderr.
+pub fn run_wapc(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> (i32, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wapc"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null());
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    let output = command.output().expect("wapc runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// wapc's own target folder, where the slow builds (wasmtime, the wasm32 standard library)
+/// are shared between the tests and kept between runs.
+pub fn target_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).to_path_buf()
+}
+
+/// The Rust round-trip guest (tests/roundtrip/guest) generated and built for wasm32; the
+/// path of its module.
+pub fn build_roundtrip_guest(wasm: &WasmRust) -> PathBuf {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/roundtrip");
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("roundtrip-rust");
+    copy_tree(&fixture, &work);
+    wapc(&work, &["generate"]);
+    wasm.build(&work.join("guest"), &target_dir().join("roundtrip-guest"))
+        .join("roundtrip_guest.wasm")
+}
+
+/// Runs the Rust round-trip host (a generated copy of tests/roundtrip/host at `host`) on
+/// `module`, and fails the test unless every check and every vector of `vectors` passes.
+pub fn run_roundtrip_host(host: &Path, module: &Path, vectors: &Path) {
+    let output = Command::new("cargo")
+        .current_dir(host)
+        .args(["run", "--release", "--locked", "--quiet", "--"])
+        .arg(module)
+        .arg(vectors)
+        .env("CARGO_TARGET_DIR", target_dir().join("roundtrip-host"))
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the host failed:\n{stdout}{stderr}"
+    );
+    assert!(
+        stdout.contains("vectors ok") && stdout.contains("round trip ok"),
+        "unexpected host output:\n{stdout}{stderr}"
+    );
+}
