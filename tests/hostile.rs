@@ -158,6 +158,52 @@ fn project(test: &str, generates: &str) -> PathBuf {
 }
 
 #[test]
+fn deeply_nested_templates_are_an_error_not_a_stack_overflow() {
+    let dir = project(
+        "deep-templates",
+        "  parens.txt: {template: parens}\n  blocks.txt: {template: blocks}\n  chain.txt: {template: chain}\n  fine.txt: {template: fine}\n",
+    );
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let deep = 100_000;
+    let parens = format!(
+        "{{{{snake {}name{}}}}}",
+        "(snake ".repeat(deep),
+        ")".repeat(deep)
+    );
+    let blocks = format!(
+        "{}x{}",
+        "{{#if types}}".repeat(deep),
+        "{{/if}}".repeat(deep)
+    );
+    let chain = format!(
+        "{{{{#if a}}}}{}{{{{/if}}}}",
+        "{{else if types}}x".repeat(deep)
+    );
+    let fine = format!("{}x{}", "{{#if types}}".repeat(60), "{{/if}}".repeat(60));
+    for (name, text) in [
+        ("parens", parens),
+        ("blocks", blocks),
+        ("chain", chain),
+        ("fine", fine),
+    ] {
+        std::fs::write(templates.join(format!("{name}.hbs")), text).unwrap();
+    }
+    let mut config = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap();
+    config.push_str("templates: templates\n");
+    std::fs::write(dir.join("codegen.yaml"), config).unwrap();
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 1, "{stderr}");
+    for (name, at) in [("parens", "1:1"), ("blocks", "1:833"), ("chain", "1:")] {
+        let expected = format!("{name}.hbs:{at}");
+        assert!(stderr.contains(&expected), "{expected} in {stderr}");
+    }
+    assert!(stderr.contains("nest more than 64 deep"), "{stderr}");
+    assert!(!stderr.contains("fine.hbs"), "{stderr}");
+    assert!(!dir.join("fine.txt").exists());
+}
+
+#[test]
 fn outputs_outside_the_project_need_allow_outside() {
     let dir = project("outside", "  ../escaped.rs: {template: rust/module}\n");
     let (code, _, stderr) = wapc(&dir, &["generate"]);

@@ -6,9 +6,8 @@
 //! first one; templates place them with the `assemblyscript/_code` partial, which indents
 //! every line to where the partial is called.
 
-use heck::{ToLowerCamelCase, ToUpperCamelCase};
-
 use super::context::{Kind, Ty};
+use super::names::{Case, case};
 use super::render::LanguageHelpers;
 
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
@@ -261,7 +260,7 @@ pub fn default_of(ty: &Ty) -> String {
 
 /// The property of a union class that holds a member: `point`, `string_`, `listOfString`.
 pub fn member_name(ty: &Ty) -> String {
-    value_name(&variant(ty).to_lower_camel_case())
+    value_name(&case(&variant(ty), Case::LowerCamel))
 }
 
 /// The type of a union member's property: the member type, nullable.
@@ -273,7 +272,7 @@ pub fn member_type(ty: &Ty) -> String {
 
 fn variant(ty: &Ty) -> String {
     match ty {
-        Ty::Primitive { name } | Ty::Named { name, .. } => name.to_upper_camel_case(),
+        Ty::Primitive { name } | Ty::Named { name, .. } => case(name, Case::UpperCamel),
         Ty::List { item } => format!("ListOf{}", variant(item)),
         Ty::Map { key, value } => format!("MapOf{}To{}", variant(key), variant(value)),
         Ty::Optional { inner } => format!("Optional{}", variant(inner)),

@@ -7,9 +7,8 @@
 //! Nested lists, maps and optionals become nested loops and blocks whose variables carry the
 //! nesting depth, so that no name is declared twice in one scope.
 
-use heck::ToSnakeCase;
-
 use super::context::{Kind, Ty};
+use super::names::{Case, case};
 use super::render::LanguageHelpers;
 
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
@@ -147,7 +146,7 @@ const RESERVED_TYPES: &[&str] = &[
 
 /// The words of a WIDL name: `queryString` → `query`, `string`.
 fn words(name: &str) -> Vec<String> {
-    name.to_snake_case()
+    case(name, Case::Snake)
         .split('_')
         .filter(|w| !w.is_empty())
         .map(str::to_string)
@@ -292,12 +291,23 @@ pub fn variant_name(ty: &Ty) -> String {
 }
 
 /// Lines of Go, indented relative to where the helper is called (gofmt settles the rest).
-struct Lines(Vec<String>);
+/// Statements, one per line, joined by newlines and indented with tabs.
+#[derive(Default)]
+struct Lines {
+    text: String,
+    count: usize,
+}
 
 impl Lines {
-    fn line(&mut self, depth: usize, text: impl Into<String>) {
-        self.0
-            .push(format!("{}{}", "\t".repeat(depth), text.into()));
+    fn line(&mut self, depth: usize, text: impl AsRef<str>) {
+        if self.count > 0 {
+            self.text.push('\n');
+        }
+        self.count += 1;
+        for _ in 0..depth {
+            self.text.push('\t');
+        }
+        self.text.push_str(text.as_ref());
     }
 
     fn return_on_error(&mut self, depth: usize, condition: String) {
@@ -305,17 +315,13 @@ impl Lines {
         self.line(depth + 1, "return err");
         self.line(depth, "}");
     }
-
-    fn text(self) -> String {
-        self.0.join("\n")
-    }
 }
 
 /// `{{go_encode type "o.Name"}}`: statements writing the value of `expr` to `w`.
 pub fn encode(ty: &Ty, expr: &str) -> String {
-    let mut lines = Lines(Vec::new());
+    let mut lines = Lines::default();
     encode_into(&mut lines, ty, expr, 0, 0);
-    lines.text()
+    lines.text
 }
 
 fn encode_into(lines: &mut Lines, ty: &Ty, expr: &str, indent: usize, depth: usize) {
@@ -379,9 +385,9 @@ fn encode_into(lines: &mut Lines, ty: &Ty, expr: &str, indent: usize, depth: usi
 
 /// `{{go_decode type "o.Name"}}`: statements reading a value from `r` into `target`.
 pub fn decode(ty: &Ty, target: &str) -> String {
-    let mut lines = Lines(Vec::new());
+    let mut lines = Lines::default();
     decode_into(&mut lines, ty, target, 0, 0);
-    lines.text()
+    lines.text
 }
 
 fn decode_into(lines: &mut Lines, ty: &Ty, target: &str, indent: usize, depth: usize) {

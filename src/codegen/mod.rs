@@ -10,6 +10,7 @@
 mod assemblyscript;
 pub mod config;
 pub mod context;
+mod direct;
 mod go;
 mod names;
 pub(crate) mod output;
@@ -17,6 +18,7 @@ pub mod render;
 mod rust;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value as Json};
 
@@ -93,6 +95,10 @@ const FRAGMENT_VISITORS: [&str; 12] = [
     "ImportsVisitor",
 ];
 
+/// The stack of a thread that renders a target: as much as the main thread has, for the
+/// recursion that nested types allow.
+const RENDER_STACK: usize = 8 << 20;
+
 /// Renders every target of every document of the codegen file, then writes them (unless
 /// checking or dry-running). Nothing is written if anything fails to render.
 pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Diagnostics> {
@@ -137,40 +143,84 @@ fn render_document(
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let schema = model::load(&base.join(&document.schema), &options.imports)?;
     let templates = Templates::load(document.templates.as_ref().map(|t| base.join(t)).as_deref())?;
+    // Targets with the same config share one context, built by whichever needs it first.
+    let configs: Vec<Map<String, Json>> = document
+        .generates
+        .values()
+        .map(|target| {
+            let mut config = document.config.clone();
+            config.extend(target.config.clone());
+            config
+        })
+        .collect();
+    let first_with_config: Vec<usize> = (0..configs.len())
+        .map(|i| configs.iter().position(|c| *c == configs[i]).unwrap_or(i))
+        .collect();
+    let contexts: Vec<OnceLock<context::Context>> =
+        configs.iter().map(|_| OnceLock::new()).collect();
+    let render = |index: usize, relative: &String, target: &config::Target| {
+        output::check_inside(relative, options.allow_outside)
+            .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
+        let template =
+            template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
+        let shared = first_with_config[index];
+        let context =
+            contexts[shared].get_or_init(|| context::build(&schema, configs[shared].clone()));
+        let clashes = names::check(&template, context);
+        if !clashes.is_empty() {
+            let clash = |m: &String| Diagnostic::error(format!("{config_name}: `{relative}`: {m}"));
+            return Err(Diagnostics(clashes.iter().map(clash).collect()));
+        }
+        let path = base.join(relative);
+        let mut content = templates
+            .render(&template, context)
+            .map_err(Diagnostics::from)?;
+        if options.format {
+            content = output::format(&path, content);
+        }
+        let outcome =
+            output::plan(&path, &content, target.if_not_exists).map_err(Diagnostics::from)?;
+        Ok(GeneratedFile {
+            path,
+            template,
+            outcome,
+            content,
+        })
+    };
+    let rendered: Vec<Result<GeneratedFile, Diagnostics>> = if document.generates.len() < 2 {
+        let targets = document.generates.iter().enumerate();
+        targets.map(|(i, (r, t))| render(i, r, t)).collect()
+    } else {
+        // Targets are independent: render them side by side, and report in the file's order.
+        let render = &render;
+        std::thread::scope(|scope| {
+            let running: Vec<_> = document
+                .generates
+                .iter()
+                .enumerate()
+                .map(|(index, (relative, target))| {
+                    std::thread::Builder::new()
+                        .stack_size(RENDER_STACK)
+                        .spawn_scoped(scope, move || render(index, relative, target))
+                        .map_err(|_| (index, relative, target))
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(|running| match running {
+                    Ok(thread) => thread.join().unwrap_or_else(|_| {
+                        Err(Diagnostic::error("internal error: rendering a target failed").into())
+                    }),
+                    // No thread to spare: render here.
+                    Err((index, relative, target)) => render(index, relative, target),
+                })
+                .collect()
+        })
+    };
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();
-    for (relative, target) in &document.generates {
-        let rendered = (|| {
-            output::check_inside(relative, options.allow_outside)
-                .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
-            let template = template_name(config_name, relative, target, &templates)
-                .map_err(Diagnostics::from)?;
-            let mut config: Map<String, Json> = document.config.clone();
-            config.extend(target.config.clone());
-            let context = context::build(&schema, config);
-            let clashes = names::check(&template, &context);
-            if !clashes.is_empty() {
-                let clash =
-                    |m: &String| Diagnostic::error(format!("{config_name}: `{relative}`: {m}"));
-                return Err(Diagnostics(clashes.iter().map(clash).collect()));
-            }
-            let path = base.join(relative);
-            let mut content = templates
-                .render(&template, &context)
-                .map_err(Diagnostics::from)?;
-            if options.format {
-                content = output::format(&path, content);
-            }
-            let outcome =
-                output::plan(&path, &content, target.if_not_exists).map_err(Diagnostics::from)?;
-            Ok(GeneratedFile {
-                path,
-                template,
-                outcome,
-                content,
-            })
-        })();
-        match rendered {
+    for result in rendered {
+        match result {
             Ok(file) => files.push(file),
             Err(e) => errors.0.extend(e.0),
         }

@@ -2,9 +2,10 @@
 //! `foo_bar` are both `foo_bar` in Rust) would make code that does not compile; they are
 //! reported before rendering, with both WIDL names.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
-use heck::ToUpperCamelCase;
+use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use super::context::{Context, FieldView};
 use super::render::StrFn;
@@ -40,11 +41,46 @@ const SPELLINGS: [Spelling; 3] = [
     },
 ];
 
+/// A way of writing words: `snake_case`, `kebab-case`, `SHOUTY_SNAKE`, `camelCase`,
+/// `PascalCase`.
+#[derive(Clone, Copy)]
+pub(super) enum Case {
+    Snake,
+    Kebab,
+    ShoutySnake,
+    LowerCamel,
+    UpperCamel,
+}
+
+/// `name` written in `case`. A schema's names come back for every use (a type's name for each
+/// field of that type, in several helpers) and heck's conversions cost more than the rest of
+/// rendering, so each thread keeps what it converted.
+pub(super) fn case(name: &str, case: Case) -> String {
+    thread_local! {
+        static CONVERTED: RefCell<HashMap<String, [Option<String>; 5]>> = RefCell::default();
+    }
+    CONVERTED.with(|converted| {
+        let mut converted = converted.borrow_mut();
+        if let Some(Some(done)) = converted.get(name).map(|cases| &cases[case as usize]) {
+            return done.clone();
+        }
+        let done = match case {
+            Case::Snake => name.to_snake_case(),
+            Case::Kebab => name.to_kebab_case(),
+            Case::ShoutySnake => name.to_shouty_snake_case(),
+            Case::LowerCamel => name.to_lower_camel_case(),
+            Case::UpperCamel => name.to_upper_camel_case(),
+        };
+        converted.entry(name.to_string()).or_default()[case as usize] = Some(done.clone());
+        done
+    })
+}
+
 /// A type name in PascalCase (`http_request` → `HttpRequest`), with a trailing underscore
 /// where the language or the generated code already uses it, and a leading `T` where it
 /// would start with a digit.
 pub(super) fn pascal_type_name(name: &str, reserved: &[&str]) -> String {
-    let camel = name.to_upper_camel_case();
+    let camel = case(name, Case::UpperCamel);
     if reserved.contains(&camel.as_str()) {
         format!("{camel}_")
     } else if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {

@@ -1,17 +1,19 @@
 //! The template set: built-in templates embedded at build time, overridden or extended by a
 //! user's folder, rendered by handlebars in strict mode with the helpers below.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use handlebars::{
-    Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext,
-    RenderError, RenderErrorReason, Renderable,
+    BlockContext, BlockParamHolder, Context as HbContext, Handlebars, Helper, HelperDef,
+    HelperResult, Output, RenderContext, RenderError, RenderErrorReason, Renderable, Template,
 };
-use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value as Json;
 
 use super::context::{Context, Ty};
+use super::names::{Case, case};
 use super::rust;
 use crate::diagnostic::{Diagnostic, Diagnostics, io_reason};
 
@@ -26,41 +28,46 @@ pub enum Origin {
 }
 
 pub struct Templates {
-    registry: Handlebars<'static>,
-    origins: BTreeMap<String, Origin>,
+    templates: BTreeMap<String, Entry>,
+    /// handlebars-rust, set up on first use: the direct renderer runs most templates without it.
+    handlebars: OnceLock<Handlebars<'static>>,
+}
+
+struct Entry {
+    source: Cow<'static, str>,
+    origin: Origin,
+    /// Parsed on first use; a user's templates are parsed on loading, to report errors early.
+    compiled: OnceLock<Result<Template, Diagnostic>>,
 }
 
 impl Templates {
     /// The built-in templates, then those of `user_dir` (which replace built-ins of the same
     /// name).
     pub fn load(user_dir: Option<&Path>) -> Result<Self, Diagnostics> {
-        let mut registry = Handlebars::new();
-        registry.set_strict_mode(true);
-        registry.register_escape_fn(handlebars::no_escape);
-        register_helpers(&mut registry);
         let mut templates = Templates {
-            registry,
-            origins: BTreeMap::new(),
+            templates: BTreeMap::new(),
+            handlebars: OnceLock::new(),
         };
-        let mut errors = Diagnostics::default();
         for (name, source) in BUILT_IN {
-            if let Err(error) = templates.add(name, source, Origin::BuiltIn) {
-                errors.push(error);
-            }
+            templates.add(name, Cow::Borrowed(source), Origin::BuiltIn);
         }
+        let mut errors = Diagnostics::default();
         if let Some(dir) = user_dir {
             for (name, path) in user_templates(dir)? {
-                let added = std::fs::read_to_string(&path)
-                    .map_err(|error| {
-                        Diagnostic::error(format!(
+                let source = match std::fs::read_to_string(&path) {
+                    Ok(source) => source,
+                    Err(error) => {
+                        errors.push(Diagnostic::error(format!(
                             "cannot read the template `{}`: {}",
                             path.display(),
                             io_reason(&error)
-                        ))
-                    })
-                    .and_then(|source| templates.add(&name, &source, Origin::User(path)));
-                if let Err(error) = added {
-                    errors.push(error);
+                        )));
+                        continue;
+                    }
+                };
+                templates.add(&name, Cow::Owned(source), Origin::User(path));
+                if let Some(Err(error)) = templates.compiled(&name) {
+                    errors.push(error.clone());
                 }
             }
         }
@@ -71,41 +78,71 @@ impl Templates {
         }
     }
 
-    fn add(&mut self, name: &str, source: &str, origin: Origin) -> Result<(), Diagnostic> {
-        self.registry
-            .register_template_string(name, source)
-            .map_err(|error| {
-                let file = match &origin {
+    fn add(&mut self, name: &str, source: Cow<'static, str>, origin: Origin) {
+        let entry = Entry {
+            source,
+            origin,
+            compiled: OnceLock::new(),
+        };
+        self.templates.insert(name.to_string(), entry);
+    }
+
+    /// The template `name`, parsed; `None` if there is none.
+    pub(super) fn compiled(&self, name: &str) -> Option<&Result<Template, Diagnostic>> {
+        let entry = self.templates.get(name)?;
+        Some(entry.compiled.get_or_init(|| {
+            let invalid = |position: Option<(usize, usize)>, reason: String| {
+                let file = match &entry.origin {
                     Origin::BuiltIn => format!("templates/{name}.hbs (built in)"),
                     Origin::User(path) => path.display().to_string(),
                 };
-                let position = error
-                    .pos()
-                    .map_or(String::new(), |(line, column)| format!(":{line}:{column}"));
-                Diagnostic::error(format!(
-                    "{file}{position}: invalid template: {}",
-                    error.reason()
-                ))
-            })?;
-        self.origins.insert(name.to_string(), origin);
-        Ok(())
+                let position =
+                    position.map_or(String::new(), |(line, column)| format!(":{line}:{column}"));
+                Diagnostic::error(format!("{file}{position}: invalid template: {reason}"))
+            };
+            if let Some(offset) = too_deep(&entry.source) {
+                let before = &entry.source[..offset];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let reason = format!("blocks or subexpressions nest more than {MAX_NESTING} deep");
+                return Err(invalid(Some((line, column)), reason));
+            }
+            Template::compile_with_name(&entry.source, name.to_string())
+                .map_err(|error| invalid(error.pos(), error.reason().to_string()))
+        }))
     }
 
     /// The templates a target can name, with where each comes from. Partials (files whose
     /// name starts with `_`) are left out: they are pieces of other templates.
     pub fn list(&self) -> impl Iterator<Item = (&str, &Origin)> {
-        self.origins
+        self.templates
             .iter()
             .filter(|(name, _)| !is_partial(name))
-            .map(|(name, origin)| (name.as_str(), origin))
+            .map(|(name, entry)| (name.as_str(), &entry.origin))
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.origins.contains_key(name) && !is_partial(name)
+        self.templates.contains_key(name) && !is_partial(name)
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.registry.render(name, context).map_err(|error| {
+        if let Some(Err(error)) = self.compiled(name) {
+            return Err(error.clone());
+        }
+        match super::direct::render(self, name, context) {
+            Some(text) => Ok(text),
+            None => self.render_with_handlebars(name, context),
+        }
+    }
+
+    /// Renders with handlebars-rust alone: what [`Templates::render`] falls back to, and the
+    /// reference its faster path is tested against.
+    pub fn render_with_handlebars(
+        &self,
+        name: &str,
+        context: &Context,
+    ) -> Result<String, Diagnostic> {
+        self.handlebars().render(name, context).map_err(|error| {
             let template = error.template_name.as_deref().unwrap_or(name);
             let position = match (error.line_no, error.column_no) {
                 (Some(line), Some(column)) => format!(":{line}:{column}"),
@@ -117,6 +154,69 @@ impl Templates {
             ))
         })
     }
+
+    /// handlebars-rust in strict mode, with every template that parses and every helper.
+    fn handlebars(&self) -> &Handlebars<'static> {
+        self.handlebars.get_or_init(|| {
+            let mut registry = Handlebars::new();
+            registry.set_strict_mode(true);
+            registry.register_escape_fn(handlebars::no_escape);
+            register_helpers(&mut registry);
+            for name in self.templates.keys() {
+                if let Some(Ok(template)) = self.compiled(name) {
+                    registry.register_template(name, template.clone());
+                }
+            }
+            registry
+        })
+    }
+}
+
+/// How deeply a template's blocks (with their `else if` chains) and subexpressions may nest.
+/// Parsing and rendering recurse once per level, so a limit keeps hostile templates from
+/// overflowing the stack; real templates use a handful of levels.
+const MAX_NESTING: usize = 64;
+
+/// Where `source` first nests deeper than [`MAX_NESTING`], if it does. Counts `{{#`, each
+/// `{{else ...}}` chained after it, and `(` inside tags; a count inside a comment or string
+/// errs on the safe side.
+fn too_deep(source: &str) -> Option<usize> {
+    // Levels each open block adds: one, plus one per `{{else if}}` in its chain.
+    let mut blocks: Vec<usize> = Vec::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("{{") {
+        let at = source.len() - rest.len() + start;
+        let tag = rest[start + 2..].trim_start_matches(['~', ' ']);
+        let end = tag.find("}}").unwrap_or(tag.len());
+        let body = &tag[..end];
+        let depth: usize = blocks.iter().sum();
+        let mut parens = 0usize;
+        for c in body.chars() {
+            match c {
+                '(' => parens += 1,
+                ')' => parens = parens.saturating_sub(1),
+                _ => {}
+            }
+            if depth + parens > MAX_NESTING {
+                return Some(at);
+            }
+        }
+        if body.starts_with('#') {
+            blocks.push(1);
+        } else if body.starts_with('/') {
+            blocks.pop();
+        } else if let Some(chained) = body.strip_prefix("else")
+            && !chained.trim_matches(['~', ' ']).is_empty()
+            && let Some(last) = blocks.last_mut()
+        {
+            *last += 1;
+        }
+        if blocks.iter().sum::<usize>() > MAX_NESTING {
+            return Some(at);
+        }
+        rest = &tag[end..];
+    }
+    None
 }
 
 /// The source of a built-in template or partial, to copy out and customise.
@@ -263,14 +363,38 @@ const LANGUAGES: [&LanguageHelpers; 3] = [
     &super::assemblyscript::HELPERS,
 ];
 
+/// One language helper, as the direct renderer calls it.
+#[derive(Clone, Copy)]
+pub(super) enum LanguageHelper {
+    Str(StrFn),
+    Ty(TyFn),
+    TyExpr(TyExprFn),
+}
+
+/// The case-conversion or language helper called `name`.
+pub(super) fn language_helper(name: &str) -> Option<LanguageHelper> {
+    std::iter::once(&COMMON)
+        .chain(LANGUAGES)
+        .find_map(|language| {
+            let named = |n: &&str| *n == name;
+            let strings = language.strings.iter().find(|(n, _)| named(n));
+            let types = language.types.iter().find(|(n, _)| named(n));
+            let exprs = language.type_exprs.iter().find(|(n, _)| named(n));
+            strings
+                .map(|(_, f)| LanguageHelper::Str(*f))
+                .or_else(|| types.map(|(_, f)| LanguageHelper::Ty(*f)))
+                .or_else(|| exprs.map(|(_, f)| LanguageHelper::TyExpr(*f)))
+        })
+}
+
 /// Helpers of every language.
 const COMMON: LanguageHelpers = LanguageHelpers {
     strings: &[
-        ("snake", |s| s.to_snake_case()),
-        ("camel", |s| s.to_lower_camel_case()),
-        ("pascal", |s| s.to_upper_camel_case()),
-        ("kebab", |s| s.to_kebab_case()),
-        ("shouty", |s| s.to_shouty_snake_case()),
+        ("snake", |s| case(s, Case::Snake)),
+        ("camel", |s| case(s, Case::LowerCamel)),
+        ("pascal", |s| case(s, Case::UpperCamel)),
+        ("kebab", |s| case(s, Case::Kebab)),
+        ("shouty", |s| case(s, Case::ShoutySnake)),
     ],
     types: &[("widl_type", |t| t.widl())],
     type_exprs: &[],
@@ -291,38 +415,52 @@ pub(crate) fn register_helpers(registry: &mut Handlebars<'static>) {
             });
         }
     }
-    // `{{doc text "///" "    "}}`: each line of `text` behind the prefix, each followed by a
-    // newline and the indent (which the template also puts before the helper); nothing for
-    // null. Written in front of what it documents, on the same template line.
-    registry.register_helper(
-        "doc",
-        Box::new(
-            |h: &Helper,
-             _: &Handlebars,
-             _: &HbContext,
-             _: &mut RenderContext,
-             out: &mut dyn Output|
-             -> HelperResult {
-                let Some(text) = h.param(0).and_then(|p| p.value().as_str()) else {
-                    return Ok(());
-                };
-                let prefix = str_param(h, 1)?;
-                let indent = h.param(2).and_then(|p| p.value().as_str()).unwrap_or("");
-                for line in text.lines() {
-                    let line = format!("{prefix} {line}");
-                    out.write(line.trim_end())?;
-                    out.write("\n")?;
-                    out.write(indent)?;
-                }
-                Ok(())
-            },
-        ),
-    );
+    // `{{doc text "///" "    "}}`; nothing for null.
+    register_text(registry, "doc", |h| {
+        let mut out = String::new();
+        if let Some(text) = h.param(0).and_then(|p| p.value().as_str()) {
+            let indent = h.param(2).and_then(|p| p.value().as_str()).unwrap_or("");
+            doc(text, str_param(h, 1)?, indent, &mut out);
+        }
+        Ok(out)
+    });
+    // `{{indent code "    "}}`: `code` with `indent` after each line break inside it, for
+    // multi-line text written at an indented place (the template indents the first line).
+    register_text(registry, "indent", |h| {
+        Ok(indent(str_param(h, 0)?, str_param(h, 1)?))
+    });
     registry.register_helper("include", Box::new(Include));
+}
+
+/// Each line of `text` behind `prefix`, each followed by a newline and `indent` (which the
+/// template also puts before the helper): written in front of what it documents, on the same
+/// template line.
+pub(super) fn doc(text: &str, prefix: &str, indent: &str, out: &mut String) {
+    for line in text.lines() {
+        let line = format!("{prefix} {line}");
+        out.push_str(line.trim_end());
+        out.push('\n');
+        out.push_str(indent);
+    }
+}
+
+/// `text` with `indent` after each line break that is not its last character.
+pub(super) fn indent(text: &str, indent: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        if line.ends_with('\n') && lines.peek().is_some() {
+            out.push_str(indent);
+        }
+    }
+    out
 }
 
 /// `{{include "rust/_types"}}`: renders another template in the current context. A partial
 /// would do the same, but first deep-copies the context, which makes large schemas slow.
+/// `{{include "as/_class" suffix="Args"}}` also names values that hide the context's own, in
+/// the included template and in the blocks inside it (as a partial's hash arguments do).
 struct Include;
 
 impl HelperDef for Include {
@@ -338,6 +476,25 @@ impl HelperDef for Include {
         let template = registry
             .get_template(name)
             .ok_or_else(|| RenderErrorReason::PartialNotFound(name.to_string()))?;
-        template.render(registry, context, render_context, out)
+        if h.hash().is_empty() {
+            return template.render(registry, context, render_context, out);
+        }
+        let mut block = BlockContext::new();
+        if let Some(current) = render_context.block() {
+            block.base_path_mut().clone_from(current.base_path());
+            if let Some(value) = current.base_value() {
+                block.set_base_value(value.clone());
+            }
+            block
+                .local_variables_mut()
+                .clone_from(current.local_variables());
+        }
+        for (key, value) in h.hash() {
+            block.set_block_param(key, BlockParamHolder::Value(value.value().clone()));
+        }
+        render_context.push_block(block);
+        let rendered = template.render(registry, context, render_context, out);
+        render_context.pop_block();
+        rendered
     }
 }

@@ -1,8 +1,7 @@
 //! The Rust target: how WIDL names and types are spelled in Rust.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
 use super::context::Ty;
+use super::names::{Case, case};
 use super::render::LanguageHelpers;
 
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
@@ -58,7 +57,7 @@ fn escape(name: String) -> String {
 
 /// A field, parameter, function or variable name: `queryString` → `query_string`.
 pub fn value_name(name: &str) -> String {
-    let snake = name.to_snake_case();
+    let snake = case(name, Case::Snake);
     // A name of digits and underscores only has no letters to case; keep it valid.
     let snake = if snake.is_empty() || snake.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{snake}")
@@ -75,7 +74,7 @@ pub fn type_name(name: &str) -> String {
 
 /// A constant or static name: `greetAll` → `GREET_ALL`.
 pub fn const_name(name: &str) -> String {
-    heck::ToShoutySnakeCase::to_shouty_snake_case(name)
+    case(name, Case::ShoutySnake)
 }
 
 /// The Rust type of a WIDL type.
@@ -109,7 +108,7 @@ pub fn string_literal(text: &str) -> String {
 /// The variant of a union enum that holds a member type: `Person`, `String`, `ListOfString`.
 pub fn variant_name(ty: &Ty) -> String {
     match ty {
-        Ty::Primitive { name } | Ty::Named { name, .. } => name.to_upper_camel_case(),
+        Ty::Primitive { name } | Ty::Named { name, .. } => case(name, Case::UpperCamel),
         Ty::List { item } => format!("ListOf{}", variant_name(item)),
         Ty::Map { key, value } => format!("MapOf{}To{}", variant_name(key), variant_name(value)),
         Ty::Optional { inner } => format!("Optional{}", variant_name(inner)),

@@ -63,16 +63,22 @@ pub fn load(path: &Path, imports: &ImportPaths) -> Result<Schema, Diagnostics> {
         files: Vec::new(),
     };
     let root = loader.load_file(path, None);
+    // Only `root` holds the root file now, so its definitions move out rather than copy.
+    loader.loaded.clear();
     match root {
         Some(root) if loader.errors.is_empty() => {
-            let namespace = root.definitions.iter().find_map(|d| match &d.definition {
+            let (file, definitions) = match Rc::try_unwrap(root) {
+                Ok(root) => (root.file, root.definitions),
+                Err(shared) => (Arc::clone(&shared.file), shared.definitions.clone()),
+            };
+            let namespace = definitions.iter().find_map(|d| match &d.definition {
                 Definition::Namespace(ns) => Some(ns.name.value.clone()),
                 _ => None,
             });
             Ok(Schema {
-                file: root.file.name.clone(),
+                file: file.name.clone(),
                 namespace,
-                definitions: root.definitions.clone(),
+                definitions,
                 files: loader.files,
             })
         }
@@ -120,7 +126,15 @@ fn scoped(
 struct LoadedFile {
     file: Arc<SourceFile>,
     definitions: Vec<ScopedDefinition>,
-    exports: Vec<ScopedDefinition>,
+}
+
+impl LoadedFile {
+    /// What files that import this one can bring in.
+    fn exports(&self) -> impl Iterator<Item = &ScopedDefinition> {
+        self.definitions
+            .iter()
+            .filter(|d| is_exported(&d.definition))
+    }
 }
 
 struct Loader<'a> {
@@ -199,35 +213,34 @@ impl Loader<'_> {
         };
 
         self.stack.push(canonical.clone());
-        let mut definitions = Vec::new();
-        let mut imported = Vec::new();
-        for definition in document.definitions.iter() {
-            definitions.push(ScopedDefinition {
-                file: file.name.clone(),
-                imported: false,
-                definition: definition.clone(),
-            });
-            // Each import is followed by what it brought in, as `Schema` promises.
+        let mut brought = Vec::new();
+        for (index, definition) in document.definitions.iter().enumerate() {
             if let Definition::Import(import) = definition {
-                let brought = self.resolve_import(&file, import);
-                definitions.extend(brought.iter().cloned());
-                imported.extend(brought);
+                brought.push((index, self.resolve_import(&file, import)));
             }
         }
         self.stack.pop();
 
+        let imported: Vec<ScopedDefinition> = brought
+            .iter()
+            .flat_map(|(_, b)| b.iter().cloned())
+            .collect();
         let errors = validate::file(&file, &document, &imported);
         self.errors.0.extend(errors.0);
-        let exports = definitions
-            .iter()
-            .filter(|d| is_exported(&d.definition))
-            .cloned()
-            .collect();
-        let loaded = Rc::new(LoadedFile {
-            file,
-            definitions,
-            exports,
-        });
+        let mut definitions = Vec::with_capacity(document.definitions.len() + imported.len());
+        let mut brought = brought.into_iter().peekable();
+        for (index, definition) in document.definitions.into_iter().enumerate() {
+            definitions.push(ScopedDefinition {
+                file: file.name.clone(),
+                imported: false,
+                definition,
+            });
+            // Each import is followed by what it brought in, as `Schema` promises.
+            if let Some((_, imports)) = brought.next_if(|(at, _)| *at == index) {
+                definitions.extend(imports);
+            }
+        }
+        let loaded = Rc::new(LoadedFile { file, definitions });
         self.loaded.insert(canonical, Rc::clone(&loaded));
         Some(loaded)
     }
@@ -259,11 +272,11 @@ impl Loader<'_> {
             ..d.clone()
         };
         if import.all {
-            return loaded.exports.iter().map(mark).collect();
+            return loaded.exports().map(mark).collect();
         }
         let mut brought: Vec<ScopedDefinition> = Vec::new();
         for wanted in &import.names {
-            let found = loaded.exports.iter().find(|d| {
+            let found = loaded.exports().find(|d| {
                 importable_by_name(&d.definition)
                     && d.definition
                         .name()
@@ -286,7 +299,7 @@ impl Loader<'_> {
             }
             brought.push(definition);
             // What the definition refers to comes along, so that it is complete where it lands.
-            for dependency in dependencies(found, &loaded.exports) {
+            for dependency in dependencies(found, &loaded.definitions) {
                 let name = dependency.definition.name().map(|n| n.value.clone());
                 if !brought
                     .iter()
@@ -362,7 +375,8 @@ fn rename(definition: &mut Definition, to: &str) {
     name.value = to.to_string();
 }
 
-/// Every definition among `available` that `root` refers to, directly or through others.
+/// Every exported definition among `available` that `root` refers to, directly or through
+/// others.
 fn dependencies<'d>(
     root: &ScopedDefinition,
     available: &'d [ScopedDefinition],
@@ -371,7 +385,9 @@ fn dependencies<'d>(
     let mut pending = referenced_names(&root.definition);
     while let Some(name) = pending.pop() {
         let Some(definition) = available.iter().find(|d| {
-            d.definition.is_type() && d.definition.name().is_some_and(|n| n.value == name)
+            is_exported(&d.definition)
+                && d.definition.is_type()
+                && d.definition.name().is_some_and(|n| n.value == name)
         }) else {
             continue;
         };

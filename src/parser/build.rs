@@ -20,11 +20,18 @@ pub(super) fn document(
         errors: Diagnostics::default(),
     };
     let mut definitions = Vec::new();
+    // A definition's description comes before it, as a pair of its own.
+    let mut description = None;
     for pair in pair.into_inner() {
-        if pair.as_rule() == Rule::EOI {
-            continue;
+        match pair.as_rule() {
+            Rule::EOI => continue,
+            Rule::string | Rule::block_string => {
+                description = Some(pair);
+                continue;
+            }
+            _ => {}
         }
-        match builder.definition(pair) {
+        match builder.definition(description.take(), pair) {
             Ok(definition) => definitions.push(definition),
             Err(error) => builder.errors.push(error),
         }
@@ -77,6 +84,12 @@ impl<'i> Children<'i> {
     }
 }
 
+/// What comes before a definition's keyword: its description, and the span of the whole.
+struct Head {
+    description: Option<StringLiteral>,
+    span: Span,
+}
+
 fn internal(file: &Arc<SourceFile>, span: Span) -> Diagnostic {
     Diagnostic::at(file, span, "internal error: unexpected parse tree")
         .with_note("this is a bug in wapc; please report it with this schema")
@@ -89,7 +102,10 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
     let len = match pair.as_rule() {
         // The text of a string is all content, spaces included.
-        Rule::string_text | Rule::block_text => s.as_str().len(),
+        // Atomic rules hold no trailing whitespace, and a string's text is all content.
+        Rule::name | Rule::string | Rule::block_string | Rule::int | Rule::float => {
+            s.as_str().len()
+        }
         _ => significant_len(s.as_str()),
     };
     Span::new(s.start(), s.start() + len)
@@ -98,6 +114,13 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 /// The length of `text` without the whitespace, commas and comments that end it. `text` is
 /// the text of a whole rule, so it never starts inside a string or a comment.
 fn significant_len(text: &str) -> usize {
+    let trimmed = text.trim_end_matches([' ', '\t', ',', '\r', '\n', '\u{FEFF}']);
+    // Comments do not span lines: with no `#` on its last line, `trimmed` ends with no
+    // comment, so only whitespace was cut. Otherwise scan from the start, minding strings.
+    let last_line = trimmed.rsplit('\n').next().unwrap_or("");
+    if !last_line.contains('#') {
+        return trimmed.len();
+    }
     let bytes = text.as_bytes();
     let mut end = 0;
     let mut i = 0;
@@ -140,36 +163,48 @@ fn significant_len(text: &str) -> usize {
 }
 
 impl Builder<'_> {
-    fn definition(&mut self, pair: Pair<'_, Rule>) -> Built<Definition> {
+    fn definition(
+        &mut self,
+        description: Option<Pair<'_, Rule>>,
+        pair: Pair<'_, Rule>,
+    ) -> Built<Definition> {
+        let mut span = span_of(&pair);
+        let description = match description {
+            Some(described) => {
+                span.start = described.as_span().start();
+                Some(self.string_literal(described)?)
+            }
+            None => None,
+        };
+        let head = Head { description, span };
         Ok(match pair.as_rule() {
-            Rule::namespace_def => Definition::Namespace(self.namespace(pair)?),
-            Rule::import_def => Definition::Import(self.import(pair)?),
-            Rule::type_def => Definition::Type(self.type_def(pair)?),
-            Rule::interface_def => Definition::Interface(self.interface(pair)?),
-            Rule::role_def => Definition::Role(self.role(pair)?),
-            Rule::union_def => Definition::Union(self.union(pair)?),
-            Rule::enum_def => Definition::Enum(self.enum_def(pair)?),
-            Rule::alias_def => Definition::Alias(self.alias(pair)?),
-            Rule::directive_def => Definition::Directive(self.directive(pair)?),
-            _ => return Err(internal(self.file, span_of(&pair))),
+            Rule::namespace_def => Definition::Namespace(self.namespace(head, pair)?),
+            Rule::import_def => Definition::Import(self.import(head, pair)?),
+            Rule::type_def => Definition::Type(self.type_def(head, pair)?),
+            Rule::interface_def => Definition::Interface(self.interface(head, pair)?),
+            Rule::role_def => Definition::Role(self.role(head, pair)?),
+            Rule::union_def => Definition::Union(self.union(head, pair)?),
+            Rule::enum_def => Definition::Enum(self.enum_def(head, pair)?),
+            Rule::alias_def => Definition::Alias(self.alias(head, pair)?),
+            Rule::directive_def => Definition::Directive(self.directive(head, pair)?),
+            _ => return Err(internal(self.file, span)),
         })
     }
 
     fn description(&mut self, children: &mut Children<'_>) -> Built<Option<StringLiteral>> {
-        match children.take(Rule::description) {
-            Some(pair) => {
-                let mut inner = Children::of(pair);
-                let literal = inner.next(self.file)?;
-                Ok(Some(self.string_literal(literal)?))
-            }
+        // Whatever opens an item with a string (not a name) is its description.
+        match children
+            .take(Rule::string)
+            .or_else(|| children.take(Rule::block_string))
+        {
+            Some(literal) => Ok(Some(self.string_literal(literal)?)),
             None => Ok(None),
         }
     }
 
-    fn namespace(&mut self, pair: Pair<'_, Rule>) -> Built<NamespaceDefinition> {
-        let span = span_of(&pair);
+    fn namespace(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<NamespaceDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_namespace)?;
         let name = self.name_or_string(c.next(self.file)?)?;
         let annotations = self.annotations(&mut c)?;
@@ -181,10 +216,9 @@ impl Builder<'_> {
         })
     }
 
-    fn import(&mut self, pair: Pair<'_, Rule>) -> Built<ImportDefinition> {
-        let span = span_of(&pair);
+    fn import(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<ImportDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_import)?;
         let all = c.take(Rule::import_all).is_some();
         let mut names = Vec::new();
@@ -217,10 +251,9 @@ impl Builder<'_> {
         })
     }
 
-    fn type_def(&mut self, pair: Pair<'_, Rule>) -> Built<TypeDefinition> {
-        let span = span_of(&pair);
+    fn type_def(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<TypeDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_type)?;
         let name = to_name(c.expect(self.file, Rule::name)?);
         let interfaces = match c.take(Rule::implements) {
@@ -275,10 +308,9 @@ impl Builder<'_> {
         }
     }
 
-    fn interface(&mut self, pair: Pair<'_, Rule>) -> Built<InterfaceDefinition> {
-        let span = span_of(&pair);
+    fn interface(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<InterfaceDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_interface)?;
         let annotations = self.annotations(&mut c)?;
         let operations = self.operations(&mut c)?;
@@ -290,10 +322,9 @@ impl Builder<'_> {
         })
     }
 
-    fn role(&mut self, pair: Pair<'_, Rule>) -> Built<RoleDefinition> {
-        let span = span_of(&pair);
+    fn role(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<RoleDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_role)?;
         let name = to_name(c.expect(self.file, Rule::name)?);
         let annotations = self.annotations(&mut c)?;
@@ -382,10 +413,9 @@ impl Builder<'_> {
         })
     }
 
-    fn union(&mut self, pair: Pair<'_, Rule>) -> Built<UnionDefinition> {
-        let span = span_of(&pair);
+    fn union(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<UnionDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_union)?;
         let name = to_name(c.expect(self.file, Rule::name)?);
         let annotations = self.annotations(&mut c)?;
@@ -403,10 +433,9 @@ impl Builder<'_> {
         })
     }
 
-    fn enum_def(&mut self, pair: Pair<'_, Rule>) -> Built<EnumDefinition> {
-        let span = span_of(&pair);
+    fn enum_def(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<EnumDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_enum)?;
         let name = to_name(c.expect(self.file, Rule::name)?);
         let annotations = self.annotations(&mut c)?;
@@ -449,10 +478,9 @@ impl Builder<'_> {
         })
     }
 
-    fn alias(&mut self, pair: Pair<'_, Rule>) -> Built<AliasDefinition> {
-        let span = span_of(&pair);
+    fn alias(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<AliasDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_alias)?;
         let name = self.name_or_string(c.next(self.file)?)?;
         let ty = self.type_ref(c.expect(self.file, Rule::type_ref)?)?;
@@ -466,10 +494,9 @@ impl Builder<'_> {
         })
     }
 
-    fn directive(&mut self, pair: Pair<'_, Rule>) -> Built<DirectiveDefinition> {
-        let span = span_of(&pair);
+    fn directive(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<DirectiveDefinition> {
+        let Head { description, span } = head;
         let mut c = Children::of(pair);
-        let description = self.description(&mut c)?;
         c.expect(self.file, Rule::kw_directive)?;
         let name = to_name(c.expect(self.file, Rule::name)?);
         let parameters = match c.take(Rule::parameters) {
@@ -506,10 +533,10 @@ impl Builder<'_> {
     }
 
     fn annotations(&mut self, c: &mut Children<'_>) -> Built<Vec<Annotation>> {
-        let Some(list) = c.take(Rule::annotations) else {
-            return Ok(Vec::new());
-        };
-        list.into_inner().map(|a| self.annotation(a)).collect()
+        c.all(Rule::annotation)
+            .into_iter()
+            .map(|a| self.annotation(a))
+            .collect()
     }
 
     fn annotation(&mut self, pair: Pair<'_, Rule>) -> Built<Annotation> {
@@ -556,8 +583,8 @@ impl Builder<'_> {
         let base = c.next(self.file)?;
         let base_span = span_of(&base);
         let ty = match base.as_rule() {
-            Rule::named_type => TypeRef::Named {
-                name: to_name(Children::of(base).expect(self.file, Rule::name)?),
+            Rule::name => TypeRef::Named {
+                name: to_name(base),
             },
             Rule::list_type => {
                 let item = Children::of(base).expect(self.file, Rule::type_ref)?;
@@ -681,13 +708,20 @@ impl Builder<'_> {
 
     fn string_literal(&mut self, pair: Pair<'_, Rule>) -> Built<StringLiteral> {
         let span = span_of(&pair);
-        let block = pair.as_rule() == Rule::block_string;
-        let text = Children::of(pair).next(self.file)?;
-        let value = if block {
-            block_string_value(text.as_str())
+        let quotes = if pair.as_rule() == Rule::block_string {
+            3
         } else {
-            let content_start = text.as_span().start();
-            unescape(text.as_str()).unwrap_or_else(|(offset, len, message)| {
+            1
+        };
+        let text = pair.as_str();
+        let content = text
+            .get(quotes..text.len().saturating_sub(quotes))
+            .ok_or_else(|| internal(self.file, span))?;
+        let value = if quotes == 3 {
+            block_string_value(content)
+        } else {
+            let content_start = span.start + quotes;
+            unescape(content).unwrap_or_else(|(offset, len, message)| {
                 let at = content_start + offset;
                 self.errors
                     .push(Diagnostic::at(self.file, Span::new(at, at + len), message));
