@@ -22,8 +22,49 @@ pub(crate) struct WidlParser;
 
 /// Parses one WIDL file. All errors found are returned together.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Document, Diagnostics> {
-    check_lexical(file)?;
-    let mut pairs = match WidlParser::parse(Rule::document, &file.text) {
+    parse_split(file, SPLIT_AT_LEAST)
+}
+
+/// Files at least this long are parsed in two halves at once, on two threads.
+const SPLIT_AT_LEAST: usize = 64 * 1024;
+
+fn parse_split(file: &Arc<SourceFile>, split_at_least: usize) -> Result<Document, Diagnostics> {
+    let boundaries = check_lexical(file)?;
+    if file.text.len() >= split_at_least
+        && let Some(at) = split_point(&file.text, &boundaries)
+        && let Some(document) = parse_halves(file, at)
+    {
+        return Ok(document);
+    }
+    parse_text(file, &file.text)
+}
+
+/// Parses `file` as two documents split at `at`, a boundary between definitions; `None` if
+/// either half has an error, which a parse of the whole file then reports as it should.
+fn parse_halves(file: &Arc<SourceFile>, at: usize) -> Option<Document> {
+    // Spaces in place of the first half keep the second half's offsets those of the file.
+    let mut second_text = " ".repeat(at);
+    second_text.push_str(&file.text[at..]);
+    let (first, second) = std::thread::scope(|scope| {
+        let second = std::thread::Builder::new()
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, || parse_text(file, &second_text))
+            .ok()?;
+        let first = parse_text(file, &file.text[..at]);
+        Some((first, second.join().ok()?))
+    })?;
+    let mut document = first.ok()?;
+    document.definitions.extend(second.ok()?.definitions);
+    Some(document)
+}
+
+/// The stack of the thread that parses a second half: as much as the main thread has, for
+/// the recursion that nesting allows.
+const PARSE_STACK: usize = 8 << 20;
+
+/// Parses `text`, which is `file`'s text or a part of it at the same offsets.
+fn parse_text(file: &Arc<SourceFile>, text: &str) -> Result<Document, Diagnostics> {
+    let mut pairs = match WidlParser::parse(Rule::document, text) {
         Ok(pairs) => pairs,
         Err(_) => {
             // Parse again collecting what was expected where it failed, to say it in words.
@@ -50,12 +91,58 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Document, Diagnostics> {
     build::document(file, document)
 }
 
+/// The boundary in `boundaries` nearest the middle of `text` where a definition starts: a
+/// `}` that closes a top-level block, followed by a description or a definition keyword.
+/// Nothing that follows such a `}` in one definition can start that way, so the two halves
+/// parse as the whole does.
+fn split_point(text: &str, boundaries: &[usize]) -> Option<usize> {
+    let middle = text.len() / 2;
+    let nearest = boundaries.partition_point(|&b| b < middle);
+    let around = boundaries[nearest.saturating_sub(4)..(nearest + 4).min(boundaries.len())].iter();
+    let mut candidates: Vec<usize> = around.copied().collect();
+    candidates.sort_by_key(|&b| b.abs_diff(middle));
+    candidates.into_iter().find(|&at| {
+        let next = skip_trivia(&text[at..]);
+        next.starts_with('"')
+            || DEFINITION_KEYWORDS.iter().any(|keyword| {
+                next.strip_prefix(keyword).is_some_and(|rest| {
+                    !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            })
+    })
+}
+
+const DEFINITION_KEYWORDS: [&str; 9] = [
+    "namespace",
+    "import",
+    "type",
+    "interface",
+    "role",
+    "union",
+    "enum",
+    "alias",
+    "directive",
+];
+
+/// `text` from its first token on: past whitespace, commas and comments.
+fn skip_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_start_matches([' ', '\t', ',', '\r', '\n', '\u{FEFF}']);
+        match trimmed.strip_prefix('#') {
+            Some(comment) => text = comment.split_once('\n').map_or("", |(_, rest)| rest),
+            None => return trimmed,
+        }
+    }
+}
+
 /// Rejects input nested more deeply than [`MAX_NESTING`] before the recursive parser sees it,
 /// and strings that never close or hold a bad escape: those are plain to see by scanning, while
 /// the parser would report them as whatever it expected after the last good token.
-fn check_lexical(file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
+/// Returns the offsets just past each `}` that closes a top-level block.
+fn check_lexical(file: &Arc<SourceFile>) -> Result<Vec<usize>, Diagnostic> {
     let text = file.text.as_bytes();
     let mut open = Vec::new();
+    let mut boundaries = Vec::new();
     let mut i = 0;
     while i < text.len() {
         match text[i] {
@@ -94,12 +181,79 @@ fn check_lexical(file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
                     ));
                 }
             }
-            b']' | b'}' | b')' => {
+            b']' | b')' => {
                 open.pop();
+            }
+            b'}' => {
+                open.pop();
+                if open.is_empty() {
+                    boundaries.push(i + 1);
+                }
             }
             _ => {}
         }
         i += 1;
     }
-    Ok(())
+    Ok(boundaries)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::{SourceFile, parse_split, split_point};
+
+    /// Every schema the tests keep, valid or not, and a large one in the shape of the
+    /// benchmark's (descriptions, comments, every definition keyword).
+    fn schemas() -> Vec<Arc<SourceFile>> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<Arc<SourceFile>> = [
+            "tests/schemas",
+            "tests/fuzz_regressions",
+            "tests/roundtrip",
+            "tests/go",
+        ]
+        .iter()
+        .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).sort_by_file_name())
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "widl"))
+        .map(|entry| {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            Arc::new(SourceFile::new(entry.path(), text))
+        })
+        .collect();
+        let mut large = String::from("namespace \"big\"\n");
+        for i in 0..300 {
+            large.push_str(&format!(
+                "# type {i}\n\"Type {i}.\"\ntype T{i} {{ a: string, b: [T{i}]? }}\n\
+                 enum E{i} {{ A = 0 }}\nunion U{i} = T{i} | E{i}\nalias A{i} = {{string: T{i}}}\n\
+                 role R{i} {{ op(a: T{i}): U{i} }}\n"
+            ));
+        }
+        files.push(Arc::new(SourceFile::new("large.widl", large)));
+        files
+    }
+
+    #[test]
+    fn halves_parse_as_the_whole_file_does() {
+        let mut split = 0;
+        for file in schemas() {
+            let boundaries = super::check_lexical(&file).unwrap_or_default();
+            split += usize::from(split_point(&file.text, &boundaries).is_some());
+            let halves = format!("{:?}", parse_split(&file, 0));
+            let whole = format!("{:?}", parse_split(&file, usize::MAX));
+            assert!(halves == whole, "{}", file.name);
+        }
+        assert!(split > 10, "only {split} schemas were split");
+    }
+
+    #[test]
+    fn a_broken_half_is_reported_as_the_whole_file_reports_it() {
+        let text = "type A { a: string }\n\"doc\"\ntype B { b: [string }\ntype C { c: u8 }\n";
+        let file = Arc::new(SourceFile::new("broken.widl", text.to_string()));
+        let halves = parse_split(&file, 0).unwrap_err();
+        let whole = parse_split(&file, usize::MAX).unwrap_err();
+        assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
+    }
 }
