@@ -1,6 +1,7 @@
 //! Micro-benchmarks of each stage of `wapc generate`: parse, load (parse + validate), build the
-//! template context, and render. The whole-process comparison with the reference generator is
-//! `bench/run`. The schemas come from bench/schema.py, the same ones that script uses.
+//! template context, and render (and, for comparison, render with handlebars-rust). The
+//! whole-process comparison with the reference generator is `bench/run`. The schemas come from
+//! bench/schema.py, the same ones that script uses.
 
 use std::process::Command;
 use std::sync::Arc;
@@ -37,11 +38,22 @@ fn stages(c: &mut Criterion) {
         });
         let built = context::build(&schema, Default::default());
         let modules = templates.list().map(|(name, _)| name);
+        // Repeated renders find every name already converted (each thread keeps them), so
+        // these are a little faster than a run's one render.
         for template in modules.filter(|name| name.ends_with("/module")) {
             group.bench_with_input(BenchmarkId::new(template, types), &built, |b, built| {
                 b.iter(|| templates.render(template, built).expect("renders"));
             });
         }
+        // The same template through handlebars-rust, which the direct renderer replaced.
+        let id = BenchmarkId::new("handlebars/rust/module", types);
+        group.bench_with_input(id, &built, |b, built| {
+            b.iter(|| {
+                templates
+                    .render_with_handlebars("rust/module", built)
+                    .expect("renders")
+            });
+        });
         group.finish();
     }
 }
