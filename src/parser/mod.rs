@@ -102,37 +102,14 @@ fn split_point(text: &str, boundaries: &[usize]) -> Option<usize> {
     let mut candidates: Vec<usize> = around.copied().collect();
     candidates.sort_by_key(|&b| b.abs_diff(middle));
     candidates.into_iter().find(|&at| {
-        let next = skip_trivia(&text[at..]);
+        let next = &text[syntax_error::skip_trivia(text, at)..];
         next.starts_with('"')
-            || DEFINITION_KEYWORDS.iter().any(|keyword| {
+            || syntax_error::DEFINITION_KEYWORDS.iter().any(|keyword| {
                 next.strip_prefix(keyword).is_some_and(|rest| {
                     !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
                 })
             })
     })
-}
-
-const DEFINITION_KEYWORDS: [&str; 9] = [
-    "namespace",
-    "import",
-    "type",
-    "interface",
-    "role",
-    "union",
-    "enum",
-    "alias",
-    "directive",
-];
-
-/// `text` from its first token on: past whitespace, commas and comments.
-fn skip_trivia(mut text: &str) -> &str {
-    loop {
-        let trimmed = text.trim_start_matches([' ', '\t', ',', '\r', '\n', '\u{FEFF}']);
-        match trimmed.strip_prefix('#') {
-            Some(comment) => text = comment.split_once('\n').map_or("", |(_, rest)| rest),
-            None => return trimmed,
-        }
-    }
 }
 
 /// Rejects input nested more deeply than [`MAX_NESTING`] before the recursive parser sees it,

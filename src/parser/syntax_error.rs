@@ -11,7 +11,7 @@ use super::{Rule, WidlParser};
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 
 /// The keywords that start a top-level definition, listed once instead of one by one.
-const DEFINITION_KEYWORDS: [&str; 9] = [
+pub(super) const DEFINITION_KEYWORDS: [&str; 9] = [
     "namespace",
     "import",
     "type",
@@ -206,7 +206,7 @@ fn join_or(words: &[String]) -> String {
 }
 
 /// Moves past whitespace and comments, which the grammar skips too.
-fn skip_trivia(text: &str, mut at: usize) -> usize {
+pub(super) fn skip_trivia(text: &str, mut at: usize) -> usize {
     let bytes = text.as_bytes();
     while at < bytes.len() {
         match bytes[at] {
