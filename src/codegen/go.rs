@@ -290,8 +290,8 @@ pub fn variant_name(ty: &Ty) -> String {
     }
 }
 
-/// Lines of Go, indented relative to where the helper is called (gofmt settles the rest).
-/// Statements, one per line, joined by newlines and indented with tabs.
+/// Lines of Go, indented with tabs relative to where the helper is called (gofmt settles the
+/// rest), written straight into one string.
 #[derive(Default)]
 struct Lines {
     text: String,

@@ -1,5 +1,6 @@
 //! The template set: built-in templates embedded at build time, overridden or extended by a
-//! user's folder, rendered by handlebars in strict mode with the helpers below.
+//! user's folder. Templates are handlebars, in strict mode, with the helpers below; the direct
+//! renderer (`direct.rs`) runs them, and handlebars-rust runs what it leaves.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
