@@ -204,6 +204,34 @@ fn deeply_nested_templates_are_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn a_template_that_includes_itself_is_an_error_not_a_stack_overflow() {
+    let dir = project(
+        "self-include",
+        "  a.txt: {template: loop}\n  b.txt: {template: ping}\n",
+    );
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("loop.hbs"), "x{{include \"loop\"}}").unwrap();
+    // Through each other, and with named values (the other path through `include`).
+    std::fs::write(templates.join("ping.hbs"), "{{include \"pong\" n=1}}").unwrap();
+    std::fs::write(
+        templates.join("pong.hbs"),
+        "{{#each @root.types}}{{include \"ping\"}}{{/each}}",
+    )
+    .unwrap();
+    let mut config = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap();
+    config.push_str("templates: templates\n");
+    std::fs::write(dir.join("codegen.yaml"), config).unwrap();
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 1, "{stderr}");
+    for name in ["loop", "pong"] {
+        let expected = format!("`{name}` is included more than 64 deep");
+        assert!(stderr.contains(&expected), "{expected} in {stderr}");
+    }
+    assert!(!dir.join("a.txt").exists() && !dir.join("b.txt").exists());
+}
+
+#[test]
 fn outputs_outside_the_project_need_allow_outside() {
     let dir = project("outside", "  ../escaped.rs: {template: rust/module}\n");
     let (code, _, stderr) = wapc(&dir, &["generate"]);

@@ -1,6 +1,7 @@
 //! Text that validates → the template context → every built-in template, with the default
 //! config and with `hostRoles` / `handlerRoles` naming every role. A valid schema must render
-//! with every template; nothing may panic, overflow the stack or hang.
+//! with every template, exactly as handlebars-rust renders it; nothing may panic, overflow the
+//! stack or hang.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -30,9 +31,14 @@ fuzz_target!(|data: &[u8]| {
     for config in [Map::new(), with_roles] {
         let context = context::build(&schema, config);
         for (name, _) in TEMPLATES.list() {
-            if let Err(error) = TEMPLATES.render(name, &context) {
-                panic!("a valid schema failed to render with `{name}`: {error}");
-            }
+            let rendered = TEMPLATES.render(name, &context).unwrap_or_else(|error| {
+                panic!("a valid schema failed to render with `{name}`: {error}")
+            });
+            // What wapc's direct renderer writes must be what handlebars-rust writes.
+            let reference = TEMPLATES
+                .render_with_handlebars(name, &context)
+                .unwrap_or_else(|error| panic!("handlebars-rust failed on `{name}`: {error}"));
+            assert!(rendered == reference, "`{name}` differs from handlebars-rust");
         }
     }
 });

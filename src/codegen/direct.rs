@@ -9,6 +9,7 @@
 //! value that strict mode rejects) it gives up before returning any output, and handlebars
 //! renders the template instead: output and errors are always those of handlebars.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
@@ -397,6 +398,8 @@ impl Helper<'_> {
 /// The compiled template asked for and every template it includes, by name.
 struct Plans<'t> {
     templates: HashMap<&'t str, Vec<Node<'t>>>,
+    /// How many `include`s deep the run is.
+    include_depth: Cell<usize>,
 }
 
 struct Compiler<'t> {
@@ -420,7 +423,10 @@ impl<'t> Plans<'t> {
             let nodes = compiler.template(template)?;
             templates.insert(next, nodes);
         }
-        Ok(Plans { templates })
+        Ok(Plans {
+            templates,
+            include_depth: Cell::new(0),
+        })
     }
 
     fn get(&self, name: &str) -> Run<&[Node<'t>]> {
@@ -644,6 +650,34 @@ impl<'t> Plans<'t> {
         Ok(())
     }
 
+    /// `{{include "name" key=value}}`: the template `name` in the current scope, with `key`
+    /// naming `value` inside it.
+    fn include(
+        &self,
+        name: &str,
+        call: &Call<'t>,
+        scopes: &mut Vec<Scope<'t>>,
+        out: &mut String,
+    ) -> Run<()> {
+        let nodes = self.get(name)?;
+        if call.hash.is_empty() {
+            return self.run(nodes, scopes, out);
+        }
+        let mut names = Vec::with_capacity(call.hash.len());
+        for (key, expr) in &call.hash {
+            names.push((*key, self.eval(expr, scopes)?));
+        }
+        let current = scopes.last().ok_or(GiveUp)?;
+        scopes.push(Scope {
+            this: current.this.clone(),
+            position: current.position,
+            names,
+        });
+        let result = self.run(nodes, scopes, out);
+        scopes.pop();
+        result
+    }
+
     fn eval(&self, expr: &Expr<'t>, scopes: &mut Vec<Scope<'t>>) -> Run<Value<'t>> {
         match expr {
             Expr::Literal(value) => Ok(json(value)),
@@ -737,23 +771,15 @@ impl<'t> Plans<'t> {
                 out.push_str(&render::indent(string(&text)?, string(&indent)?));
             }
             Helper::Include(name) => {
-                let nodes = self.get(name)?;
-                if call.hash.is_empty() {
-                    return self.run(nodes, scopes, out);
+                // Too deep: handlebars-rust says so, in its words.
+                let depth = self.include_depth.get();
+                if depth >= render::MAX_INCLUDE_DEPTH {
+                    return Err(GiveUp);
                 }
-                let mut names = Vec::with_capacity(call.hash.len());
-                for (key, expr) in &call.hash {
-                    names.push((*key, self.eval(expr, scopes)?));
-                }
-                let current = scopes.last().ok_or(GiveUp)?;
-                scopes.push(Scope {
-                    this: current.this.clone(),
-                    position: current.position,
-                    names,
-                });
-                let result = self.run(nodes, scopes, out);
-                scopes.pop();
-                result?;
+                self.include_depth.set(depth + 1);
+                let included = self.include(name, call, scopes, out);
+                self.include_depth.set(depth);
+                included?;
             }
             Helper::Eq | Helper::Or | Helper::Len => {
                 self.value_of(call, scopes)?.ok_or(GiveUp)?.write(out)?;

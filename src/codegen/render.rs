@@ -477,25 +477,54 @@ impl HelperDef for Include {
         let template = registry
             .get_template(name)
             .ok_or_else(|| RenderErrorReason::PartialNotFound(name.to_string()))?;
-        if h.hash().is_empty() {
-            return template.render(registry, context, render_context, out);
+        thread_local! {
+            static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
         }
-        let mut block = BlockContext::new();
-        if let Some(current) = render_context.block() {
-            block.base_path_mut().clone_from(current.base_path());
-            if let Some(value) = current.base_value() {
-                block.set_base_value(value.clone());
-            }
-            block
-                .local_variables_mut()
-                .clone_from(current.local_variables());
+        let depth = DEPTH.get();
+        if depth >= MAX_INCLUDE_DEPTH {
+            return Err(RenderErrorReason::Other(too_deep_include(name)).into());
         }
-        for (key, value) in h.hash() {
-            block.set_block_param(key, BlockParamHolder::Value(value.value().clone()));
-        }
-        render_context.push_block(block);
-        let rendered = template.render(registry, context, render_context, out);
-        render_context.pop_block();
+        DEPTH.set(depth + 1);
+        let rendered = include(h, template, registry, context, render_context, out);
+        DEPTH.set(depth);
         rendered
     }
+}
+
+/// How deeply `include`s may nest: a template that includes itself would recurse forever.
+pub(super) const MAX_INCLUDE_DEPTH: usize = 64;
+
+fn too_deep_include(name: &str) -> String {
+    format!("`{name}` is included more than {MAX_INCLUDE_DEPTH} deep: does it include itself?")
+}
+
+/// Renders `template` for `{{include}}`, its named values hiding the context's own.
+fn include<'reg: 'rc, 'rc>(
+    h: &Helper<'rc>,
+    template: &'reg Template,
+    registry: &'reg Handlebars<'reg>,
+    context: &'rc HbContext,
+    render_context: &mut RenderContext<'reg, 'rc>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    if h.hash().is_empty() {
+        return template.render(registry, context, render_context, out);
+    }
+    let mut block = BlockContext::new();
+    if let Some(current) = render_context.block() {
+        block.base_path_mut().clone_from(current.base_path());
+        if let Some(value) = current.base_value() {
+            block.set_base_value(value.clone());
+        }
+        block
+            .local_variables_mut()
+            .clone_from(current.local_variables());
+    }
+    for (key, value) in h.hash() {
+        block.set_block_param(key, BlockParamHolder::Value(value.value().clone()));
+    }
+    render_context.push_block(block);
+    let rendered = template.render(registry, context, render_context, out);
+    render_context.pop_block();
+    rendered
 }
