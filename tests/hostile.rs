@@ -157,14 +157,22 @@ fn project(test: &str, generates: &str) -> PathBuf {
     dir
 }
 
+/// A project whose codegen.yaml names a `templates` folder holding `templates` (name, text).
+fn project_with_templates(test: &str, generates: &str, templates: &[(&str, String)]) -> PathBuf {
+    let dir = project(test, generates);
+    let folder = dir.join("templates");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (name, text) in templates {
+        std::fs::write(folder.join(format!("{name}.hbs")), text).unwrap();
+    }
+    let mut config = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap();
+    config.push_str("templates: templates\n");
+    std::fs::write(dir.join("codegen.yaml"), config).unwrap();
+    dir
+}
+
 #[test]
 fn deeply_nested_templates_are_an_error_not_a_stack_overflow() {
-    let dir = project(
-        "deep-templates",
-        "  parens.txt: {template: parens}\n  blocks.txt: {template: blocks}\n  chain.txt: {template: chain}\n  fine.txt: {template: fine}\n",
-    );
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
     let deep = 100_000;
     let parens = format!(
         "{{{{snake {}name{}}}}}",
@@ -181,17 +189,16 @@ fn deeply_nested_templates_are_an_error_not_a_stack_overflow() {
         "{{else if types}}x".repeat(deep)
     );
     let fine = format!("{}x{}", "{{#if types}}".repeat(60), "{{/if}}".repeat(60));
-    for (name, text) in [
-        ("parens", parens),
-        ("blocks", blocks),
-        ("chain", chain),
-        ("fine", fine),
-    ] {
-        std::fs::write(templates.join(format!("{name}.hbs")), text).unwrap();
-    }
-    let mut config = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap();
-    config.push_str("templates: templates\n");
-    std::fs::write(dir.join("codegen.yaml"), config).unwrap();
+    let dir = project_with_templates(
+        "deep-templates",
+        "  parens.txt: {template: parens}\n  blocks.txt: {template: blocks}\n  chain.txt: {template: chain}\n  fine.txt: {template: fine}\n",
+        &[
+            ("parens", parens),
+            ("blocks", blocks),
+            ("chain", chain),
+            ("fine", fine),
+        ],
+    );
     let (code, _, stderr) = wapc(&dir, &["generate"]);
     assert_eq!(code, 1, "{stderr}");
     for (name, at) in [("parens", "1:1"), ("blocks", "1:833"), ("chain", "1:")] {
@@ -205,23 +212,19 @@ fn deeply_nested_templates_are_an_error_not_a_stack_overflow() {
 
 #[test]
 fn a_template_that_includes_itself_is_an_error_not_a_stack_overflow() {
-    let dir = project(
+    let dir = project_with_templates(
         "self-include",
         "  a.txt: {template: loop}\n  b.txt: {template: ping}\n",
+        &[
+            ("loop", "x{{include \"loop\"}}".to_string()),
+            // Through each other, and with named values (the other path through `include`).
+            ("ping", "{{include \"pong\" n=1}}".to_string()),
+            (
+                "pong",
+                "{{#each @root.types}}{{include \"ping\"}}{{/each}}".to_string(),
+            ),
+        ],
     );
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join("loop.hbs"), "x{{include \"loop\"}}").unwrap();
-    // Through each other, and with named values (the other path through `include`).
-    std::fs::write(templates.join("ping.hbs"), "{{include \"pong\" n=1}}").unwrap();
-    std::fs::write(
-        templates.join("pong.hbs"),
-        "{{#each @root.types}}{{include \"ping\"}}{{/each}}",
-    )
-    .unwrap();
-    let mut config = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap();
-    config.push_str("templates: templates\n");
-    std::fs::write(dir.join("codegen.yaml"), config).unwrap();
     let (code, _, stderr) = wapc(&dir, &["generate"]);
     assert_eq!(code, 1, "{stderr}");
     for name in ["loop", "pong"] {
