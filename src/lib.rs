@@ -10,3 +10,25 @@ pub mod diagnostic;
 pub mod model;
 pub mod parser;
 pub mod project;
+
+/// Every schema file the project's tests keep (valid ones, and `invalid-*` ones that must
+/// fail), for unit tests that run something over all of them.
+#[cfg(test)]
+pub(crate) fn test_schemas() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dirs = [
+        "tests/schemas",
+        "tests/fuzz_regressions",
+        "tests/roundtrip",
+        "tests/go",
+    ];
+    let mut found: Vec<std::path::PathBuf> = dirs
+        .iter()
+        .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).sort_by_file_name())
+        .filter_map(Result::ok)
+        .map(walkdir::DirEntry::into_path)
+        .filter(|path| path.extension().is_some_and(|e| e == "widl"))
+        .collect();
+    found.push(root.join("examples/greeter/schema.widl"));
+    found
+}

@@ -20,7 +20,7 @@ use super::context::{
     AliasView, AnnotationView, Context, EnumValueView, EnumView, FieldView, Kind, OperationView,
     RoleView, Ty, TypeView, UnionMember, UnionView,
 };
-use super::render::{self, StrFn, Templates, TyExprFn, TyFn};
+use super::render::{self, LanguageHelper, Templates};
 
 /// Renders `name`, or `None` when the template needs something this interpreter leaves to
 /// handlebars.
@@ -364,9 +364,8 @@ struct Call<'t> {
 
 #[derive(Clone, Copy)]
 enum Helper<'t> {
-    Str(StrFn),
-    Ty(TyFn),
-    TyExpr(TyExprFn),
+    /// A case conversion or a language's names and types.
+    Language(LanguageHelper),
     Doc,
     Indent,
     Include(&'t str),
@@ -378,11 +377,7 @@ enum Helper<'t> {
 impl Helper<'_> {
     fn named(name: &str) -> Option<Helper<'static>> {
         if let Some(helper) = render::language_helper(name) {
-            return Some(match helper {
-                render::LanguageHelper::Str(f) => Helper::Str(f),
-                render::LanguageHelper::Ty(f) => Helper::Ty(f),
-                render::LanguageHelper::TyExpr(f) => Helper::TyExpr(f),
-            });
+            return Some(Helper::Language(helper));
         }
         Some(match name {
             "doc" => Helper::Doc,
@@ -743,15 +738,15 @@ impl<'t> Plans<'t> {
 
     fn call(&self, call: &Call<'t>, scopes: &mut Vec<Scope<'t>>, out: &mut String) -> Run<()> {
         match call.helper {
-            Helper::Str(convert) => {
+            Helper::Language(LanguageHelper::Str(convert)) => {
                 let [name] = self.params::<1>(call, scopes)?;
                 out.push_str(&convert(string(&name)?));
             }
-            Helper::Ty(convert) => {
+            Helper::Language(LanguageHelper::Ty(convert)) => {
                 let [ty] = self.params::<1>(call, scopes)?;
                 out.push_str(&with_ty(&ty, convert)?);
             }
-            Helper::TyExpr(convert) => {
+            Helper::Language(LanguageHelper::TyExpr(convert)) => {
                 let [ty, expr] = self.params::<2>(call, scopes)?;
                 let expr = string(&expr)?;
                 out.push_str(&with_ty(&ty, |t| convert(t, expr))?);
@@ -853,7 +848,7 @@ fn lookup<'t>(path: &PathRef<'t>, scopes: &[Scope<'t>]) -> Run<Value<'t>> {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
 
     use serde_json::{Value as Json, json};
 
@@ -864,25 +859,11 @@ mod tests {
 
     /// Every valid schema the tests keep.
     fn schemas() -> Vec<PathBuf> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut found: Vec<PathBuf> = ["tests/schemas", "tests/fuzz_regressions"]
-            .iter()
-            .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).sort_by_file_name())
-            .filter_map(Result::ok)
-            .map(|entry| entry.into_path())
-            .filter(|path| {
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                name.ends_with(".widl") && !name.starts_with("invalid-")
-            })
-            .collect();
-        for file in [
-            "tests/roundtrip/schema.widl",
-            "tests/go/names.widl",
-            "examples/greeter/schema.widl",
-        ] {
-            found.push(root.join(file));
-        }
-        found
+        let valid = |path: &PathBuf| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !name.starts_with("invalid-")
+        };
+        crate::test_schemas().into_iter().filter(valid).collect()
     }
 
     /// Each schema's context under the default config, and under one that sets every option

@@ -176,7 +176,6 @@ fn check_lexical(file: &Arc<SourceFile>) -> Result<Vec<usize>, Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
     use std::sync::Arc;
 
     use super::{SourceFile, parse_split, split_point};
@@ -184,22 +183,13 @@ mod tests {
     /// Every schema the tests keep, valid or not, and a large one in the shape of the
     /// benchmark's (descriptions, comments, every definition keyword).
     fn schemas() -> Vec<Arc<SourceFile>> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files: Vec<Arc<SourceFile>> = [
-            "tests/schemas",
-            "tests/fuzz_regressions",
-            "tests/roundtrip",
-            "tests/go",
-        ]
-        .iter()
-        .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).sort_by_file_name())
-        .filter_map(Result::ok)
-        .filter(|entry| entry.path().extension().is_some_and(|e| e == "widl"))
-        .map(|entry| {
-            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            Arc::new(SourceFile::new(entry.path(), text))
-        })
-        .collect();
+        let mut files: Vec<Arc<SourceFile>> = crate::test_schemas()
+            .into_iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                Arc::new(SourceFile::new(path, text))
+            })
+            .collect();
         let mut large = String::from("namespace \"big\"\n");
         for i in 0..300 {
             large.push_str(&format!(
