@@ -63,12 +63,13 @@ fn every_rust_template_over_the_every_construct_schema() {
 #[test]
 fn the_old_format_and_the_new_format_give_the_same_files() {
     let dir = project("old_and_new");
+    // 0.0.7's module path also meant the `guest` feature gate.
     write(
         &dir,
         "codegen.yaml",
         "schema: schema.widl\n\
          generates:\n  \
-           new/generated.rs:\n    template: rust/module\n  \
+           new/generated.rs:\n    template: rust/module\n    config:\n      guestFeature: guest\n  \
            new/lib.rs:\n    template: rust/scaffold\n    config:\n      use: generated\n\
          ---\n\
          schema: schema.widl\n\

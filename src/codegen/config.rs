@@ -24,7 +24,10 @@ pub struct Codegen {
     /// A folder of the user's templates, relative to the yaml file.
     #[serde(default)]
     pub templates: Option<PathBuf>,
-    /// Output files (relative to the yaml file) and how to make each one.
+    /// The old CLI's folder for the outputs (and nothing else), relative to the yaml file.
+    #[serde(default, rename = "parentDir")]
+    pub parent_dir: Option<PathBuf>,
+    /// Output files (relative to the yaml file, or to `parentDir`) and how to make each one.
     pub generates: BTreeMap<String, Target>,
 }
 

@@ -102,6 +102,8 @@ pub struct Context {
     pub handlers_class: String,
     /// Every multi-parameter operation of `handlers` and `host_calls` once, for args types.
     pub args: Vec<OperationView>,
+    /// Whether `bytes` appears in a type, union, alias, handler or host call.
+    pub uses_bytes: bool,
 }
 
 #[derive(Clone, Serialize)]
@@ -110,6 +112,9 @@ pub struct TypeView {
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
     pub fields: Vec<FieldView>,
+    /// Whether a field is `raw` itself (or an alias of it): a value with no default in some
+    /// languages.
+    pub holds_raw: bool,
 }
 
 #[derive(Clone, Serialize)]
@@ -145,6 +150,9 @@ pub struct UnionView {
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
     pub members: Vec<UnionMember>,
+    /// The first member that does not hold the union itself inline: the one a default value
+    /// takes, so that building it ends.
+    pub default_member: Ty,
 }
 
 #[derive(Clone, Serialize)]
@@ -184,6 +192,8 @@ pub struct OperationView {
     pub returns: Option<Ty>,
     /// The role the operation belongs to; `None` for the interface.
     pub role: Option<String>,
+    /// As a type's: whether a parameter is `raw` itself (or an alias of it).
+    pub holds_raw: bool,
 }
 
 #[derive(Clone, Serialize)]
@@ -221,6 +231,7 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
         args: Vec::new(),
         host_class: config_str(&config, "hostClassName", "Host"),
         handlers_class: config_str(&config, "handlersClassName", "Handlers"),
+        uses_bytes: false,
         config,
     };
     for scoped in &schema.definitions {
@@ -232,12 +243,16 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
             continue;
         }
         match definition {
-            Definition::Type(t) => context.types.push(TypeView {
-                name: t.name.value.clone(),
-                description: description(&t.description),
-                annotations: annotations(&t.annotations),
-                fields: t.fields.iter().map(|f| converter.field(f)).collect(),
-            }),
+            Definition::Type(t) => {
+                let fields: Vec<FieldView> = t.fields.iter().map(|f| converter.field(f)).collect();
+                context.types.push(TypeView {
+                    name: t.name.value.clone(),
+                    description: description(&t.description),
+                    annotations: annotations(&t.annotations),
+                    holds_raw: holds_raw(&fields),
+                    fields,
+                })
+            }
             Definition::Enum(e) => context.enums.push(EnumView {
                 name: e.name.value.clone(),
                 description: description(&e.description),
@@ -256,19 +271,24 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
                     })
                     .collect(),
             }),
-            Definition::Union(u) => context.unions.push(UnionView {
-                name: u.name.value.clone(),
-                description: description(&u.description),
-                annotations: annotations(&u.annotations),
-                members: u
+            Definition::Union(u) => {
+                let members: Vec<UnionMember> = u
                     .types
                     .iter()
                     .map(|t| {
                         let ty = converter.ty(t);
                         UnionMember { tag: ty.widl(), ty }
                     })
-                    .collect(),
-            }),
+                    .collect();
+                context.unions.push(UnionView {
+                    name: u.name.value.clone(),
+                    description: description(&u.description),
+                    annotations: annotations(&u.annotations),
+                    // The grammar gives a union one member at least; cycles move it below.
+                    default_member: members[0].ty.clone(),
+                    members,
+                })
+            }
             Definition::Alias(a) => context.aliases.push(AliasView {
                 name: a.name.value.clone(),
                 description: description(&a.description),
@@ -293,6 +313,12 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
     }
 
     box_inline_cycles(&mut context);
+    for union in &mut context.unions {
+        let held_inline = |m: &&UnionMember| !matches!(m.ty, Ty::Named { boxed: true, .. });
+        if let Some(member) = union.members.iter().find(held_inline) {
+            union.default_member = member.ty.clone();
+        }
+    }
     // The old generator's meaning: the interface's operations are both served and callable
     // (unless `skipInterface`); a role's only where `handlerRoles` / `hostRoles` name it.
     let handler_roles = role_list(&context.config, "handlerRoles");
@@ -318,7 +344,40 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
         .filter(|o| args_seen.insert(o.name.clone()))
         .cloned()
         .collect();
+    context.uses_bytes = uses_bytes(&context);
     context
+}
+
+/// Whether `bytes` appears anywhere the templates render.
+fn uses_bytes(context: &Context) -> bool {
+    fn has_bytes(ty: &Ty) -> bool {
+        match ty {
+            Ty::Primitive { name } => name == "bytes",
+            Ty::Named { resolved, .. } => resolved.as_deref().is_some_and(has_bytes),
+            Ty::List { item: inner } | Ty::Optional { inner } | Ty::Stream { inner } => {
+                has_bytes(inner)
+            }
+            Ty::Map { key, value } => has_bytes(key) || has_bytes(value),
+        }
+    }
+    let operations = context.handlers.iter().chain(&context.host_calls);
+    let fields = context.types.iter().flat_map(|t| &t.fields);
+    fields
+        .map(|f| &f.ty)
+        .chain(
+            context
+                .unions
+                .iter()
+                .flat_map(|u| u.members.iter().map(|m| &m.ty)),
+        )
+        .chain(context.aliases.iter().map(|a| &a.ty))
+        .chain(
+            operations
+                .clone()
+                .flat_map(|o| o.parameters.iter().map(|p| &p.ty)),
+        )
+        .chain(operations.filter_map(|o| o.returns.as_ref()))
+        .any(has_bytes)
 }
 
 fn config_str(config: &Map<String, Json>, key: &str, default: &str) -> String {
@@ -392,26 +451,34 @@ impl Converter<'_> {
     }
 
     fn operation(&self, op: &ast::OperationDefinition, role: Option<&str>) -> OperationView {
+        let parameters: Vec<FieldView> = op
+            .parameters
+            .iter()
+            .map(|p| FieldView {
+                name: p.name.value.clone(),
+                description: description(&p.description),
+                annotations: annotations(&p.annotations),
+                ty: self.ty(&p.ty),
+                default: p.default.as_ref().map(value),
+            })
+            .collect();
         OperationView {
             name: op.name.value.clone(),
             description: description(&op.description),
             annotations: annotations(&op.annotations),
             unary: op.unary,
-            parameters: op
-                .parameters
-                .iter()
-                .map(|p| FieldView {
-                    name: p.name.value.clone(),
-                    description: description(&p.description),
-                    annotations: annotations(&p.annotations),
-                    ty: self.ty(&p.ty),
-                    default: p.default.as_ref().map(value),
-                })
-                .collect(),
+            holds_raw: holds_raw(&parameters),
+            parameters,
             returns: op.returns.as_ref().map(|t| self.ty(t)),
             role: role.map(str::to_string),
         }
     }
+}
+
+fn holds_raw(fields: &[FieldView]) -> bool {
+    fields
+        .iter()
+        .any(|f| matches!(f.ty.resolved(), Ty::Primitive { name } if name == "raw"))
 }
 
 fn description(literal: &Option<ast::StringLiteral>) -> Option<String> {

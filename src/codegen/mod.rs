@@ -17,6 +17,7 @@ pub(crate) mod output;
 pub mod render;
 mod rust;
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -143,23 +144,31 @@ fn render_document(
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let schema = model::load(&base.join(&document.schema), &options.imports)?;
     let templates = Templates::load(document.templates.as_ref().map(|t| base.join(t)).as_deref())?;
+    // Outputs, and nothing else, are relative to the old CLI's `parentDir`.
+    let output_path = |relative: &str| match &document.parent_dir {
+        Some(dir) => dir.join(relative),
+        None => PathBuf::from(relative),
+    };
     // Targets with the same config share one context, built by whichever needs it first.
-    let configs: Vec<Map<String, Json>> = document
-        .generates
-        .values()
-        .map(|target| {
-            let mut config = document.config.clone();
-            config.extend(target.config.clone());
-            config
-        })
-        .collect();
+    let mut configs: Vec<Map<String, Json>> = Vec::new();
+    for (relative, target) in &document.generates {
+        let mut config = document.config.clone();
+        config.extend(target.config.clone());
+        guest_feature(&mut config, target, &base.join(output_path(relative))).map_err(|m| {
+            Diagnostics::from(Diagnostic::error(format!(
+                "{config_name}: `{relative}`: {m}"
+            )))
+        })?;
+        configs.push(config);
+    }
     let first_with_config: Vec<usize> = (0..configs.len())
         .map(|i| configs.iter().position(|c| *c == configs[i]).unwrap_or(i))
         .collect();
     let contexts: Vec<OnceLock<context::Context>> =
         configs.iter().map(|_| OnceLock::new()).collect();
     let render = |index: usize, relative: &String, target: &config::Target| {
-        output::check_inside(relative, options.allow_outside)
+        let output = output_path(relative);
+        output::check_inside(&output.to_string_lossy(), options.allow_outside)
             .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
         let template =
             template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
@@ -171,7 +180,7 @@ fn render_document(
             let clash = |m: &String| Diagnostic::error(format!("{config_name}: `{relative}`: {m}"));
             return Err(Diagnostics(clashes.iter().map(clash).collect()));
         }
-        let path = base.join(relative);
+        let path = base.join(output);
         let mut content = templates
             .render(&template, context)
             .map_err(Diagnostics::from)?;
@@ -238,6 +247,68 @@ fn render_document(
 fn free_elsewhere<T: Send + 'static>(value: T) {
     // With no thread to spare, `spawn` frees it here.
     let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
+/// The module path of `@wapc/widl-codegen` 0.0.7's Rust generator, whose output kept what
+/// needs `wapc-guest` behind the crate's `guest` feature.
+const GATED_RUST_MODULE: &str = "@wapc/widl-codegen/rust";
+
+/// Sets `config.guestFeature`, the Cargo feature that the Rust templates put `wapc-guest`
+/// code behind, so that one crate serves wasm guests and native code that needs only the
+/// types. An explicit value wins (a feature name; `true` for `guest`; `false` for none);
+/// otherwise it is `guest` when the target names the 0.0.7 generator or when the nearest
+/// Cargo.toml above the output declares a `guest` feature, and unset else.
+fn guest_feature(
+    config: &mut Map<String, Json>,
+    target: &config::Target,
+    output: &Path,
+) -> Result<(), String> {
+    const KEY: &str = "guestFeature";
+    let feature = match config.get(KEY) {
+        Some(Json::String(name)) if !name.is_empty() => return Ok(()),
+        Some(Json::Bool(true)) => true,
+        Some(Json::Bool(false)) => false,
+        Some(other) => {
+            return Err(format!(
+                "`{KEY}` is a Cargo feature name, `true` (`guest`) or `false`, not `{other}`"
+            ));
+        }
+        None => {
+            target.module.as_deref().map(|m| m.trim_end_matches('/')) == Some(GATED_RUST_MODULE)
+                || crate_declares_guest_feature(output)
+        }
+    };
+    if feature {
+        config.insert(KEY.to_string(), Json::String("guest".to_string()));
+    } else {
+        config.remove(KEY);
+    }
+    Ok(())
+}
+
+/// Whether the nearest Cargo.toml in a folder above `output` declares a `guest` feature. A
+/// manifest that cannot be read or parsed says no: cargo will report it.
+fn crate_declares_guest_feature(output: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(default)]
+        features: std::collections::BTreeMap<String, toml::Value>,
+    }
+    let Some(manifest) = output
+        .ancestors()
+        .skip(1)
+        .map(|dir| dir.join("Cargo.toml"))
+        .find(|path| path.is_file())
+    else {
+        return false;
+    };
+    // A manifest is small; read no more of what might be something else.
+    const MAX_MANIFEST: u64 = 1 << 20;
+    let mut text = String::new();
+    let read = std::fs::File::open(&manifest)
+        .and_then(|file| file.take(MAX_MANIFEST).read_to_string(&mut text));
+    read.is_ok()
+        && toml::from_str::<Manifest>(&text).is_ok_and(|m| m.features.contains_key("guest"))
 }
 
 /// The template a target asks for, by name or by the old module + visitor class.

@@ -5,13 +5,11 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-pub use serde_bytes::ByteBuf;
 
-pub use wapc_guest::HandlerResult;
-use wapc_guest::{host_call, register_function, CallResult};
+pub use self::guest::*;
 
 /// A person to greet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Person {
     #[serde(rename = "name")]
     pub name: String,
@@ -21,8 +19,9 @@ pub struct Person {
 }
 
 /// How warm a greeting is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Tone {
+    #[default]
     Formal = 0,
     Casual = 1,
 }
@@ -72,7 +71,7 @@ impl<'de> Deserialize<'de> for Tone {
 }
 
 /// The arguments of `greet`, sent as a map keyed by parameter name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GreetArgs {
     #[serde(rename = "person")]
     pub person: Person,
@@ -80,104 +79,123 @@ pub struct GreetArgs {
     pub tone: Tone,
 }
 
-/// Encodes a value as MessagePack, with structs as maps keyed by field name.
-pub fn serialize<T: Serialize + ?Sized>(
-    value: &T,
+/// Encodes a value as MessagePack, with structs as maps keyed by field name. Takes the value
+/// or a reference to it.
+pub fn serialize<T: Serialize>(
+    value: T,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
-    Ok(rmp_serde::to_vec_named(value)?)
+    Ok(rmp_serde::to_vec_named(&value)?)
 }
 
-/// Decodes a MessagePack value.
+/// Decodes a MessagePack value. The result owns its data, so `bytes` may be a temporary.
 pub fn deserialize<'de, T: Deserialize<'de>>(
-    bytes: &'de [u8],
+    bytes: &[u8],
 ) -> Result<T, Box<dyn std::error::Error + Send + Sync>> {
-    Ok(rmp_serde::from_slice(bytes)?)
+    Ok(T::deserialize(&mut rmp_serde::Deserializer::new(bytes))?)
 }
 
-/// Calls the operations that the host provides.
-pub struct Host {
-    binding: String,
-}
+/// What needs `wapc-guest`: calling the host and serving calls.
+mod guest {
+    use super::*;
+    pub use wapc_guest::HandlerResult;
+    use wapc_guest::{host_call, register_function, CallResult};
 
-impl Default for Host {
-    fn default() -> Self {
-        Self::new("default")
+    /// Calls the operations that the host provides.
+    pub struct Host {
+        binding: String,
     }
-}
 
-impl Host {
-    /// A client for the host's operations under `binding`.
-    pub fn new(binding: impl Into<String>) -> Self {
-        Self {
-            binding: binding.into(),
+    impl Default for Host {
+        fn default() -> Self {
+            Self::new("default")
         }
     }
 
-    /// Greets one person.
-    pub fn greet(&self, person: Person, tone: Tone) -> HandlerResult<String> {
-        let request_bytes = serialize(&GreetArgs { person, tone })?;
-        let response_bytes = host_call(&self.binding, "greeter", "greet", &request_bytes)?;
-        deserialize(&response_bytes)
+    /// A client for the host's operations under `binding`.
+    pub fn host(binding: &str) -> Host {
+        Host::new(binding)
     }
 
-    /// Greets everyone at once.
-    pub fn greet_all(&self, people: Vec<Person>) -> HandlerResult<Vec<String>> {
-        let request_bytes = serialize(&people)?;
-        let response_bytes = host_call(&self.binding, "greeter", "greetAll", &request_bytes)?;
-        deserialize(&response_bytes)
+    /// A client for the host's operations under the binding `default`.
+    pub fn default() -> Host {
+        Host::default()
     }
 
-    pub fn print(&self, line: String) -> HandlerResult<()> {
-        let request_bytes = serialize(&line)?;
-        let response_bytes = host_call(&self.binding, "greeter", "print", &request_bytes)?;
-        let _ = response_bytes;
-        Ok(())
+    impl Host {
+        /// A client for the host's operations under `binding`.
+        pub fn new(binding: impl Into<String>) -> Self {
+            Self {
+                binding: binding.into(),
+            }
+        }
+
+        /// Greets one person.
+        pub fn greet(&self, person: Person, tone: Tone) -> HandlerResult<String> {
+            let request_bytes = serialize(GreetArgs { person, tone })?;
+            let response_bytes = host_call(&self.binding, "greeter", "greet", &request_bytes)?;
+            deserialize::<String>(&response_bytes)
+        }
+
+        /// Greets everyone at once.
+        pub fn greet_all(&self, people: Vec<Person>) -> HandlerResult<Vec<String>> {
+            let request_bytes = serialize(people)?;
+            let response_bytes = host_call(&self.binding, "greeter", "greetAll", &request_bytes)?;
+            deserialize::<Vec<String>>(&response_bytes)
+        }
+
+        pub fn print(&self, line: String) -> HandlerResult<()> {
+            let request_bytes = serialize(line)?;
+            let response_bytes = host_call(&self.binding, "greeter", "print", &request_bytes)?;
+            let _ = response_bytes;
+            Ok(())
+        }
     }
-}
 
-/// Registers the functions that serve this module's operations; call it from `wapc_init`.
-pub struct Handlers;
+    /// Registers the functions that serve this module's operations; call it from `wapc_init`.
+    pub struct Handlers;
 
-impl Handlers {
-    /// Greets one person.
-    pub fn register_greet(handler: fn(Person, Tone) -> HandlerResult<String>) {
-        *GREET_HANDLER
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handler);
-        register_function("greet", greet_wrapper);
+    impl Handlers {
+        /// Greets one person.
+        pub fn register_greet(handler: fn(Person, Tone) -> HandlerResult<String>) {
+            *GREET_HANDLER
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handler);
+            register_function("greet", greet_wrapper);
+        }
+
+        /// Greets everyone at once.
+        pub fn register_greet_all(handler: fn(Vec<Person>) -> HandlerResult<Vec<String>>) {
+            *GREET_ALL_HANDLER
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handler);
+            register_function("greetAll", greet_all_wrapper);
+        }
     }
 
-    /// Greets everyone at once.
-    pub fn register_greet_all(handler: fn(Vec<Person>) -> HandlerResult<Vec<String>>) {
-        *GREET_ALL_HANDLER
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handler);
-        register_function("greetAll", greet_all_wrapper);
+    static GREET_HANDLER: std::sync::RwLock<Option<fn(Person, Tone) -> HandlerResult<String>>> =
+        std::sync::RwLock::new(None);
+
+    fn greet_wrapper(request_bytes: &[u8]) -> CallResult {
+        let handler = GREET_HANDLER
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .ok_or("no handler is registered for `greet`")?;
+        let args: GreetArgs = deserialize(request_bytes)?;
+        let result = handler(args.person, args.tone)?;
+        serialize(result)
     }
-}
 
-static GREET_HANDLER: std::sync::RwLock<Option<fn(Person, Tone) -> HandlerResult<String>>> =
-    std::sync::RwLock::new(None);
+    static GREET_ALL_HANDLER: std::sync::RwLock<
+        Option<fn(Vec<Person>) -> HandlerResult<Vec<String>>>,
+    > = std::sync::RwLock::new(None);
 
-fn greet_wrapper(request_bytes: &[u8]) -> CallResult {
-    let handler = GREET_HANDLER
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .ok_or("no handler is registered for `greet`")?;
-    let args: GreetArgs = deserialize(request_bytes)?;
-    let result = handler(args.person, args.tone)?;
-    serialize(&result)
-}
-
-static GREET_ALL_HANDLER: std::sync::RwLock<Option<fn(Vec<Person>) -> HandlerResult<Vec<String>>>> =
-    std::sync::RwLock::new(None);
-
-fn greet_all_wrapper(request_bytes: &[u8]) -> CallResult {
-    let handler = GREET_ALL_HANDLER
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .ok_or("no handler is registered for `greetAll`")?;
-    let input = deserialize(request_bytes)?;
-    let result = handler(input)?;
-    serialize(&result)
+    fn greet_all_wrapper(request_bytes: &[u8]) -> CallResult {
+        let handler = GREET_ALL_HANDLER
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .ok_or("no handler is registered for `greetAll`")?;
+        let input = deserialize::<Vec<Person>>(request_bytes)?;
+        let result = handler(input)?;
+        serialize(result)
+    }
 }

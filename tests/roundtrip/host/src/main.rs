@@ -42,7 +42,7 @@ fn everything() -> Everything {
         bool: true,
         string: "héllo, wörld: 日本語 🦀 \u{0} \"quoted\"".to_string(),
         datetime: "2026-11-25T12:00:00.123456789Z".to_string(),
-        bytes: ByteBuf::from(vec![0, 1, 2, 254, 255]),
+        bytes: vec![0, 1, 2, 254, 255],
         raw: rmpv::Value::Array(vec![
             rmpv::Value::from(1),
             rmpv::Value::from("two"),
@@ -57,7 +57,7 @@ fn everything() -> Everything {
         tags: vec!["a".to_string(), String::new(), "ç".to_string()],
         optional_string: None,
         optional_point: Some(point.clone()),
-        optional_bytes: Some(ByteBuf::from(Vec::new())),
+        optional_bytes: Some(Vec::new()),
         list: vec![i64::MAX, 0, -1],
         nested_list: vec![vec![], vec!["x".to_string(), "y".to_string()]],
         // One entry per map: the encoding is then deterministic, and so comparable byte for
@@ -155,7 +155,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let unicode = "𝄞 – ünïcödé – \u{10FFFF}".to_string();
     check("string", client.echo_string(unicode.clone())? == unicode);
     check("empty string", client.echo_string(String::new())?.is_empty());
-    let bytes = ByteBuf::from((0..=255).collect::<Vec<u8>>());
+    let bytes: Vec<u8> = (0..=255).collect();
     check("bytes", client.echo_bytes(bytes.clone())? == bytes);
     for shape in [
         Shape::Point(Point { x: 0.0, y: -0.0 }),
