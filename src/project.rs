@@ -231,10 +231,18 @@ pub fn create(
                 Some(stripped) => (stripped.to_string(), render(text)?),
                 None => (name, text.clone()),
             };
-            inside(&relative).map_err(|m| {
-                Diagnostic::error(format!("template file `{path}` (`{relative}`): {m}"))
-            })?;
-            Ok((project.dir.join(relative), content))
+            let target = project.dir.join(&relative);
+            inside(&relative)
+                .and_then(|()| output::check_name(&relative))
+                .and_then(|()| output::check_resolved(project.dir, &target))
+                .map_err(|m| {
+                    Diagnostic::error(format!(
+                        "template file `{}` (`{}`): {m}",
+                        path.escape_debug(),
+                        relative.escape_debug()
+                    ))
+                })?;
+            Ok((target, content))
         })();
         match rendered {
             Ok(output) => outputs.push(output),
@@ -261,20 +269,21 @@ pub fn create(
         written: Vec::new(),
         kept: Vec::new(),
     };
-    for (path, content) in outputs {
-        if path.exists() {
-            created.kept.push(path);
-        } else {
-            output::write_atomic(&path, &content)?;
-            created.written.push(path);
-        }
-    }
+    // A link in the file's place counts as a file: it is kept, not followed.
+    let (kept, new): (Vec<_>, Vec<_>) = outputs
+        .into_iter()
+        .partition(|(path, _)| path.symlink_metadata().is_ok());
+    let files: Vec<(&Path, &str)> = new.iter().map(|(p, c)| (p.as_path(), c.as_str())).collect();
+    output::write_all(&files, false)?;
+    created.kept = kept.into_iter().map(|(path, _)| path).collect();
+    created.written = new.into_iter().map(|(path, _)| path).collect();
     Ok(created)
 }
 
 /// Refuses a folder that holds anything, unless forced, and a file in the folder's place.
 fn check_target(project: &NewProject<'_>) -> Result<(), Diagnostic> {
     let dir = project.dir;
+    output::check_name(&dir.to_string_lossy()).map_err(Diagnostic::error)?;
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() && !project.force {

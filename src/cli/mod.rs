@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::codegen::output::shown;
 use crate::codegen::{self, Outcome};
 use crate::diagnostic::Diagnostics;
 use crate::model::{self, ImportPaths};
@@ -209,7 +210,7 @@ fn generate(config: &Path, options: &codegen::Options) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let mut stale = 0;
     for file in &files {
-        let path = file.path.display();
+        let path = shown(&file.path);
         let line = match (file.outcome, options.check || options.dry_run) {
             (Outcome::Written, true) => {
                 stale += 1;
@@ -272,16 +273,16 @@ fn new_project(template: &str, new: &project::NewProject<'_>) -> ExitCode {
     match project::create(&template, new, &mut ask) {
         Ok(created) => {
             for path in &created.written {
-                println!("written    {}", path.display());
+                println!("written    {}", shown(path));
             }
             for path in &created.kept {
-                println!("kept       {} (it exists)", path.display());
+                println!("kept       {} (it exists)", shown(path));
             }
             println!(
                 "\ncreated {} from `{}`: cd {} && make",
-                new.dir.display(),
+                shown(new.dir),
                 template.name,
-                new.dir.display()
+                shown(new.dir)
             );
             ExitCode::SUCCESS
         }
@@ -304,7 +305,7 @@ fn templates_list(dir: Option<&Path>) -> ExitCode {
     for (name, origin) in templates.list() {
         let from = match origin {
             codegen::Origin::BuiltIn => "built in".to_string(),
-            codegen::Origin::User(path) => path.display().to_string(),
+            codegen::Origin::User(path) => shown(path),
         };
         if writeln!(out, "{name:<24} {from}").is_err() {
             return ExitCode::from(EXIT_INVALID);
@@ -317,7 +318,7 @@ fn templates_export(name: &str, dir: &Path) -> ExitCode {
     match codegen::render::export(name, dir) {
         Ok(written) => {
             for path in written {
-                println!("written    {}", path.display());
+                println!("written    {}", shown(&path));
             }
             ExitCode::SUCCESS
         }

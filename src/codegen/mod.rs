@@ -103,6 +103,8 @@ const RENDER_STACK: usize = 8 << 20;
 /// Renders every target of every document of the codegen file, then writes them (unless
 /// checking or dry-running). Nothing is written if anything fails to render.
 pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    // One run at a time per codegen file: two would compare and write the same files at once.
+    let _lock = output::lock(config_path)?;
     let documents = config::read(config_path)?;
     let base = config_path.parent().unwrap_or(Path::new(""));
     let config_name = config_path.display().to_string();
@@ -127,11 +129,12 @@ pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFi
         return Err(errors);
     }
     if !options.check && !options.dry_run {
-        for file in &files {
-            if file.outcome == Outcome::Written {
-                output::write_atomic(&file.path, &file.content)?;
-            }
-        }
+        let changed: Vec<(&Path, &str)> = files
+            .iter()
+            .filter(|file| file.outcome == Outcome::Written)
+            .map(|file| (file.path.as_path(), file.content.as_str()))
+            .collect();
+        output::write_all(&changed, true)?;
     }
     Ok(files)
 }
@@ -142,6 +145,11 @@ fn render_document(
     document: &config::Codegen,
     options: &Options,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let base_dir = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
     let schema = model::load(&base.join(&document.schema), &options.imports)?;
     let templates = Templates::load(document.templates.as_ref().map(|t| base.join(t)).as_deref())?;
     // Outputs, and nothing else, are relative to the old CLI's `parentDir`.
@@ -181,6 +189,10 @@ fn render_document(
             return Err(Diagnostics(clashes.iter().map(clash).collect()));
         }
         let path = base.join(output);
+        if !options.allow_outside {
+            output::check_resolved(base_dir, &path)
+                .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
+        }
         let mut content = templates
             .render(&template, context)
             .map_err(Diagnostics::from)?;

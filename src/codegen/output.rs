@@ -2,7 +2,7 @@
 //! file: formatting, comparison with what is there, and atomic replacement.
 
 use std::io::Write as _;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::diagnostic::{Diagnostic, io_reason};
@@ -16,7 +16,8 @@ pub enum Outcome {
     Skipped,
 }
 
-/// Refuses an output path that leaves the codegen file's folder, unless allowed.
+/// Refuses an output path that leaves the codegen file's folder, unless allowed, and a name
+/// that a terminal would act on.
 pub fn check_inside(relative: &str, allow_outside: bool) -> Result<(), String> {
     let path = Path::new(relative);
     let escapes = path.is_absolute()
@@ -25,13 +26,88 @@ pub fn check_inside(relative: &str, allow_outside: bool) -> Result<(), String> {
             .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
     if escapes && !allow_outside {
         return Err(format!(
-            "the output `{relative}` is outside the folder of the codegen file (pass --allow-outside to permit it)"
+            "the output `{}` is outside the folder of the codegen file (pass --allow-outside to permit it)",
+            shown(path)
         ));
     }
     if relative.trim().is_empty() {
         return Err("an output path is empty".to_string());
     }
+    check_name(relative)
+}
+
+/// Refuses a file name with control characters (a newline, ESC) or characters that reorder
+/// text (U+202E): a terminal or an editor would show something other than the name.
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.chars().any(misleading) {
+        return Err(format!(
+            "the file name `{}` holds a control or text-direction character",
+            name.escape_debug()
+        ));
+    }
     Ok(())
+}
+
+fn misleading(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A path as it may be printed: control and text-direction characters escaped.
+pub fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text.chars().any(misleading) {
+        text.escape_debug().to_string()
+    } else {
+        text
+    }
+}
+
+/// Refuses `path` when, with the symbolic links that exist resolved, it is not inside
+/// `root`: a link inside the project (`gen -> ../elsewhere`) must not carry a write out of it.
+pub fn check_resolved(root: &Path, path: &Path) -> Result<(), String> {
+    let root = resolve_existing(root)
+        .map_err(|e| format!("cannot resolve `{}`: {}", shown(root), io_reason(&e)))?;
+    let resolved = resolve_existing(path)
+        .map_err(|e| format!("cannot resolve `{}`: {}", shown(path), io_reason(&e)))?;
+    if resolved.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` leads outside `{}` through a symbolic link (to `{}`; pass --allow-outside to permit it)",
+            shown(path),
+            shown(&root),
+            shown(&resolved)
+        ))
+    }
+}
+
+/// `path` with its longest existing prefix resolved (links followed) and the rest appended.
+fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        match existing.canonicalize() {
+            Ok(resolved) => {
+                return Ok(missing.iter().rev().fold(resolved, |p, part| p.join(part)));
+            }
+            // Missing, or under a file: the write will say so; what exists above decides.
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+                    return Err(error);
+                };
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// Runs the language's formatter over `text` when it is installed; the text as it is when
@@ -100,45 +176,99 @@ pub fn plan(path: &Path, content: &str, if_not_exists: bool) -> Result<Outcome, 
     }
 }
 
-/// Replaces `path` with `content` atomically: a reader (or a crash) sees the old file or the
-/// new one, never a part of either.
-pub fn write_atomic(path: &Path, content: &str) -> Result<(), Diagnostic> {
+/// An exclusive lock on the file at `path` (a codegen file), held until the result is
+/// dropped. Another run holding it is waited for, and the wait is said on stderr. What is not
+/// a regular file is not locked (nor waited on): reading it will report it.
+pub fn lock(path: &Path) -> Result<Option<std::fs::File>, Diagnostic> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
     let fail = |error: std::io::Error| {
         Diagnostic::error(format!(
-            "cannot write `{}`: {}",
-            path.display(),
+            "cannot read `{}`: {}",
+            shown(path),
             io_reason(&error)
         ))
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(dir) = dir {
-        std::fs::create_dir_all(dir).map_err(fail)?;
+    let file = std::fs::File::open(path).map_err(fail)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!("waiting for another wapc run on `{}`", shown(path));
+            file.lock().map_err(fail)?;
+        }
+        Err(std::fs::TryLockError::Error(error)) => return Err(fail(error)),
     }
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{file_name}.wapc-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(content.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        // Best effort: the temporary file is ours and useless now.
-        let _ = std::fs::remove_file(&temporary);
-    } else {
-        remove_stale_temporaries(dir.unwrap_or(Path::new(".")), &file_name);
-    }
-    result.map_err(fail)
+    Ok(Some(file))
 }
 
-/// Removes what an earlier, killed run left of its temporary copies of `file_name` (those a
-/// minute old: a younger one may belong to a run still going). Best effort: they are only
-/// clutter, invisible to builds.
-fn remove_stale_temporaries(dir: &Path, file_name: &str) {
-    let prefix = format!(".{file_name}.wapc-");
+/// Writes every file of `files` so that a reader (or a crash) sees each one old or new, never
+/// a part of either: all of them go to exclusive temporaries beside their targets first, and
+/// only when every temporary is written are they renamed into place. A rename can still fail
+/// part-way (a folder made read-only meanwhile); the error then names the files replaced.
+/// Unless `replace`, a file that exists by then is an error, not replaced.
+pub fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), Diagnostic> {
+    let mut ready = Vec::with_capacity(files.len());
+    for (path, content) in files {
+        let temporary = write_temporary(path, content).map_err(|error| {
+            Diagnostic::error(format!(
+                "cannot write `{}`: {}; nothing was written",
+                shown(path),
+                io_reason(&error)
+            ))
+        })?;
+        ready.push((path, temporary));
+    }
+    let mut replaced: Vec<String> = Vec::new();
+    for (path, temporary) in ready.into_iter() {
+        let persisted = if replace {
+            temporary.persist(path)
+        } else {
+            temporary.persist_noclobber(path)
+        };
+        if let Err(error) = persisted {
+            let done = if replaced.is_empty() {
+                "nothing was written".to_string()
+            } else {
+                format!("already replaced: {}", replaced.join(", "))
+            };
+            return Err(Diagnostic::error(format!(
+                "cannot write `{}`: {}; {done}",
+                shown(path),
+                io_reason(&error.error)
+            )));
+        }
+        replaced.push(format!("`{}`", shown(path)));
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+        remove_stale_temporaries(dir.unwrap_or(Path::new(".")));
+    }
+    Ok(())
+}
+
+/// The prefix and suffix of wapc's temporaries. Their names are short (a target's name may
+/// be 255 bytes) and random, and they are created exclusively: a link planted in their
+/// place is never followed.
+const TEMPORARY: (&str, &str) = (".wapc-", ".tmp");
+
+fn write_temporary(path: &Path, content: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(TEMPORARY.0)
+        .suffix(TEMPORARY.1)
+        // As a plain create makes it (less the umask), not tempfile's private 0600.
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(dir)?;
+    file.write_all(content.as_bytes())?;
+    file.as_file().sync_all()?;
+    Ok(file)
+}
+
+/// Removes what an earlier, killed run left of its temporaries (those a minute old: a
+/// younger one may belong to a run still going). Best effort: they are only clutter,
+/// invisible to builds.
+fn remove_stale_temporaries(dir: &Path) {
     let stale = |entry: &std::fs::DirEntry| {
         entry
             .metadata()
@@ -153,8 +283,82 @@ fn remove_stale_temporaries(dir: &Path, file_name: &str) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with(&prefix) && name.ends_with(".tmp") && stale(&entry) {
+        if name.starts_with(TEMPORARY.0) && name.ends_with(TEMPORARY.1) && stale(&entry) {
             let _ = std::fs::remove_file(entry.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temporaries(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(TEMPORARY.0))
+            .collect()
+    }
+
+    #[test]
+    fn a_write_that_fails_before_any_rename_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.rs");
+        std::fs::write(dir.path().join("blocked"), "a file").unwrap();
+        let bad = dir.path().join("blocked/x.rs");
+        let error = write_all(&[(&good, "a"), (&bad, "b")], true).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("x.rs`: ") && message.contains("; nothing was written"),
+            "{message}"
+        );
+        assert!(!good.exists());
+        assert!(temporaries(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_rename_that_fails_names_the_files_already_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("first.rs");
+        let second = dir.path().join("second.rs");
+        let third = dir.path().join("third.rs");
+        // A folder with something in it cannot be replaced by a file.
+        std::fs::create_dir_all(second.join("in")).unwrap();
+        let files = [
+            (first.as_path(), "1"),
+            (second.as_path(), "2"),
+            (third.as_path(), "3"),
+        ];
+        let message = write_all(&files, true).unwrap_err().to_string();
+        assert!(
+            message.contains(&format!("; already replaced: `{}`", first.display())),
+            "{message}"
+        );
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "1");
+        assert!(!third.exists());
+        assert!(temporaries(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn without_replace_an_existing_file_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mine.txt");
+        std::fs::write(&path, "mine").unwrap();
+        assert!(write_all(&[(&path, "theirs")], false).is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+    }
+
+    #[test]
+    fn temporaries_have_short_unpredictable_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("n".repeat(250));
+        let one = write_temporary(&target, "").unwrap();
+        let two = write_temporary(&target, "").unwrap();
+        let name = |t: &tempfile::NamedTempFile| {
+            t.path().file_name().unwrap().to_string_lossy().into_owned()
+        };
+        assert_ne!(name(&one), name(&two));
+        assert!(name(&one).len() < 20 && name(&one).ends_with(TEMPORARY.1));
     }
 }

@@ -243,21 +243,19 @@ pub fn export(name: &str, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         )));
     }
     let language = name.rsplit_once('/').map_or("", |(language, _)| language);
-    let mut written = Vec::new();
+    let mut exported = Vec::new();
     for (template, source) in BUILT_IN {
         let own_partial =
             is_partial(template) && template.rsplit_once('/').map_or("", |(l, _)| l) == language;
-        if *template != name && !own_partial {
-            continue;
-        }
         let path = dir.join(format!("{template}.hbs"));
-        if path.exists() {
-            continue;
+        // A file already there is the user's: it stays.
+        if (*template == name || own_partial) && path.symlink_metadata().is_err() {
+            exported.push((path, *source));
         }
-        super::output::write_atomic(&path, source)?;
-        written.push(path);
     }
-    Ok(written)
+    let files: Vec<(&Path, &str)> = exported.iter().map(|(p, s)| (p.as_path(), *s)).collect();
+    super::output::write_all(&files, false)?;
+    Ok(exported.into_iter().map(|(path, _)| path).collect())
 }
 
 fn is_partial(name: &str) -> bool {
