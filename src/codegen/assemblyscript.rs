@@ -13,6 +13,7 @@ use super::render::LanguageHelpers;
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("as_name", value_name),
+        ("as_method", method_name),
         ("as_type_name", type_name),
         ("as_str", string_literal),
         ("as_this", field_of_this),
@@ -178,6 +179,34 @@ pub fn value_name(name: &str) -> String {
         format!("{name}_")
     } else {
         name
+    }
+}
+
+/// Words that cannot name a method of the generated host classes: AssemblyScript's member
+/// modifiers, and the classes' own members. Other keywords can (`get`, `delete`), and keep the
+/// operation's name there, as the old generator did.
+const RESERVED_METHODS: [&str; 10] = [
+    "abstract",
+    "binding",
+    "constructor",
+    "declare",
+    "override",
+    "private",
+    "protected",
+    "public",
+    "readonly",
+    "static",
+];
+
+/// A host method's name: the operation's, with a trailing underscore where it is one of
+/// `RESERVED_METHODS` (`static` → `static_`).
+pub fn method_name(name: &str) -> String {
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        value_name(name)
+    } else if RESERVED_METHODS.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_string()
     }
 }
 
@@ -527,6 +556,8 @@ mod tests {
         assert_eq!(value_name("type"), "type_");
         assert_eq!(value_name("match"), "match");
         assert_eq!(value_name("queryString"), "queryString");
+        assert_eq!(method_name("get"), "get");
+        assert_eq!(method_name("static"), "static_");
         assert_eq!(type_name("Result"), "Result_");
         assert_eq!(type_name("http_request"), "HttpRequest");
     }
