@@ -14,6 +14,7 @@ pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("as_name", value_name),
         ("as_method", method_name),
+        ("as_with", builder_method),
         ("as_type_name", type_name),
         ("as_str", string_literal),
         ("as_this", field_of_this),
@@ -141,7 +142,7 @@ const RESERVED_NAMES: [&str; 96] = [
 ];
 
 /// Names the generated module itself defines or imports, so schema types must not take them.
-const RESERVED_TYPES: [&str; 23] = [
+const RESERVED_TYPES: [&str; 24] = [
     "Array",
     "ArrayBuffer",
     "Codec",
@@ -154,6 +155,7 @@ const RESERVED_TYPES: [&str; 23] = [
     "Handlers",
     "Host",
     "HostError",
+    "HostResults",
     "Map",
     "Math",
     "Nullable",
@@ -208,6 +210,14 @@ pub fn method_name(name: &str) -> String {
     } else {
         name.to_string()
     }
+}
+
+/// The builder method that sets the field `name`: `with` and the name with its first letter
+/// in capitals, as the old generator wrote it (`statusCode` → `withStatusCode`).
+pub fn builder_method(name: &str) -> String {
+    let mut chars = name.chars();
+    let first = chars.next().map(|c| c.to_uppercase().to_string());
+    format!("with{}{}", first.unwrap_or_default(), chars.as_str())
 }
 
 /// A class, enum or alias name: `http_request` → `HttpRequest`.
@@ -558,6 +568,7 @@ mod tests {
         assert_eq!(value_name("queryString"), "queryString");
         assert_eq!(method_name("get"), "get");
         assert_eq!(method_name("static"), "static_");
+        assert_eq!(builder_method("status_code"), "withStatus_code");
         assert_eq!(type_name("Result"), "Result_");
         assert_eq!(type_name("http_request"), "HttpRequest");
     }
