@@ -13,6 +13,8 @@ use super::render::LanguageHelpers;
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("as_name", value_name),
+        ("as_method", method_name),
+        ("as_with", builder_method),
         ("as_type_name", type_name),
         ("as_str", string_literal),
         ("as_this", field_of_this),
@@ -29,6 +31,7 @@ pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
         ("as_decode_const", decode_const),
         ("as_unwrap", unwrap),
         ("as_box", boxed),
+        ("as_present", present),
     ],
 };
 
@@ -139,7 +142,7 @@ const RESERVED_NAMES: [&str; 96] = [
 ];
 
 /// Names the generated module itself defines or imports, so schema types must not take them.
-const RESERVED_TYPES: [&str; 23] = [
+const RESERVED_TYPES: [&str; 24] = [
     "Array",
     "ArrayBuffer",
     "Codec",
@@ -152,6 +155,7 @@ const RESERVED_TYPES: [&str; 23] = [
     "Handlers",
     "Host",
     "HostError",
+    "HostResults",
     "Map",
     "Math",
     "Nullable",
@@ -180,6 +184,42 @@ pub fn value_name(name: &str) -> String {
     }
 }
 
+/// Words that cannot name a method of the generated host classes: AssemblyScript's member
+/// modifiers, and the classes' own members. Other keywords can (`get`, `delete`), and keep the
+/// operation's name there, as the old generator did.
+const RESERVED_METHODS: [&str; 10] = [
+    "abstract",
+    "binding",
+    "constructor",
+    "declare",
+    "override",
+    "private",
+    "protected",
+    "public",
+    "readonly",
+    "static",
+];
+
+/// A host method's name: the operation's, with a trailing underscore where it is one of
+/// `RESERVED_METHODS` (`static` → `static_`).
+pub fn method_name(name: &str) -> String {
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        value_name(name)
+    } else if RESERVED_METHODS.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The builder method that sets the field `name`: `with` and the name with its first letter
+/// in capitals, as the old generator wrote it (`statusCode` → `withStatusCode`).
+pub fn builder_method(name: &str) -> String {
+    let mut chars = name.chars();
+    let first = chars.next().map(|c| c.to_uppercase().to_string());
+    format!("with{}{}", first.unwrap_or_default(), chars.as_str())
+}
+
 /// A class, enum or alias name: `http_request` → `HttpRequest`.
 pub fn type_name(name: &str) -> String {
     super::names::pascal_type_name(name, &RESERVED_TYPES)
@@ -204,7 +244,7 @@ fn is_unsigned(name: &str) -> bool {
 }
 
 /// Whether values of the type are not references (numbers, booleans, enums), so that an
-/// optional one needs a `Nullable` box.
+/// optional one needs a `Value` box (as-msgpack's).
 fn is_value_type(ty: &Ty) -> bool {
     match ty.resolved() {
         Ty::Primitive { name } => {
@@ -231,7 +271,7 @@ pub fn type_of(ty: &Ty) -> String {
         Ty::Map { key, value } => format!("Map<{}, {}>", type_of(key), type_of(value)),
         Ty::Optional { inner } => match inner.as_ref() {
             Ty::Optional { .. } => type_of(inner),
-            inner if is_value_type(inner) => format!("Nullable<{}> | null", type_of(inner)),
+            inner if is_value_type(inner) => format!("Value<{}> | null", type_of(inner)),
             inner => format!("{} | null", type_of(inner)),
         },
     }
@@ -292,9 +332,19 @@ pub fn unwrap(ty: &Ty, expr: &str) -> String {
 /// `expr`, of type `ty`, as a value of its nullable form.
 pub fn boxed(ty: &Ty, expr: &str) -> String {
     if is_value_type(ty) {
-        format!("new Nullable<{}>({expr})", type_of(ty))
+        format!("new Value<{}>({expr})", type_of(ty))
     } else {
         expr.to_string()
+    }
+}
+
+/// The condition that `expr`, of the nullable form of `ty`, is not null. A `Value` is tested
+/// by truth: it overloads `==` and `!` to compare what it holds, and `=== null` does not compile.
+pub fn present(ty: &Ty, expr: &str) -> String {
+    if is_value_type(ty) {
+        expr.to_string()
+    } else {
+        format!("{expr} !== null")
     }
 }
 
@@ -368,10 +418,10 @@ fn encode_into(ty: &Ty, expr: &str, depth: usize, indent: &str, out: &mut Vec<St
             out.push(line("}".to_string()));
         }
         Ty::Optional { inner } => {
-            out.push(line(format!("if ({expr} === null) {{")));
-            out.push(format!("{deeper}writer.writeNil();"));
-            out.push(line("} else {".to_string()));
+            out.push(line(format!("if ({}) {{", present(inner, expr))));
             encode_into(inner, &unwrap(inner, expr), depth, &deeper, out);
+            out.push(line("} else {".to_string()));
+            out.push(format!("{deeper}writer.writeNil();"));
             out.push(line("}".to_string()));
         }
     }
@@ -381,9 +431,9 @@ fn encode_into(ty: &Ty, expr: &str, depth: usize, indent: &str, out: &mut Vec<St
 fn read_expr(ty: &Ty) -> Option<String> {
     Some(match ty {
         Ty::Primitive { name } => match name.as_str() {
-            // Not as-msgpack's readInt*: its Decoder misreads some negative 16-bit integers.
+            // Not as-msgpack's readInt* / readUInt*: its Decoder misreads some 16-bit integers.
             n if is_signed(n) => format!("<{n}>readInt(decoder, {n}.MIN_VALUE, {n}.MAX_VALUE)"),
-            n if is_unsigned(n) => format!("decoder.readUInt{}()", pascal_primitive(n)),
+            n if is_unsigned(n) => format!("<{n}>readUint(decoder, {n}.MAX_VALUE)"),
             "f32" => "decoder.readFloat32()".to_string(),
             "f64" => "decoder.readFloat64()".to_string(),
             "bool" => "decoder.readBool()".to_string(),
@@ -516,6 +566,9 @@ mod tests {
         assert_eq!(value_name("type"), "type_");
         assert_eq!(value_name("match"), "match");
         assert_eq!(value_name("queryString"), "queryString");
+        assert_eq!(method_name("get"), "get");
+        assert_eq!(method_name("static"), "static_");
+        assert_eq!(builder_method("status_code"), "withStatus_code");
         assert_eq!(type_name("Result"), "Result_");
         assert_eq!(type_name("http_request"), "HttpRequest");
     }
@@ -525,12 +578,12 @@ mod tests {
         let optional = |inner| Ty::Optional {
             inner: Box::new(inner),
         };
-        assert_eq!(type_of(&optional(primitive("i64"))), "Nullable<i64> | null");
+        assert_eq!(type_of(&optional(primitive("i64"))), "Value<i64> | null");
         assert_eq!(type_of(&optional(primitive("string"))), "string | null");
         assert_eq!(
             decode(&optional(primitive("i64")), "this.x"),
             "if (decoder.isNextNil()) {\n  this.x = null;\n} else {\n  \
-             this.x = new Nullable<i64>(<i64>readInt(decoder, i64.MIN_VALUE, i64.MAX_VALUE));\n}"
+             this.x = new Value<i64>(<i64>readInt(decoder, i64.MIN_VALUE, i64.MAX_VALUE));\n}"
         );
     }
 

@@ -7,7 +7,7 @@ import {
   Color,
   Everything,
   Handlers,
-  Host,
+  HostResults,
   Nullable,
   Point,
   Shape,
@@ -84,7 +84,7 @@ function fail(message: string): Result<string> {
 }
 
 function relay(level: u8, message: string): Result<string> {
-  const answer = new Host().log(level, message);
+  const answer = new HostResults().log(level, message);
   if (!answer.isOk) {
     return Result.error<string>(answer.error()!);
   }
