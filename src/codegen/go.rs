@@ -140,6 +140,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Host",
     "HostCallHandler",
     "HostHandler",
+    "Module",
+    "New",
     "NewClient",
     "Raw",
 ];
@@ -270,8 +272,15 @@ fn type_of(ty: &Ty, qualifier: &str) -> String {
                 type_of(value, qualifier)
             )
         }
+        Ty::Optional { inner } if is_bytes(inner) => type_of(inner, qualifier),
         Ty::Optional { inner } => format!("*{}", type_of(inner, qualifier)),
     }
+}
+
+/// Whether `ty` is `bytes`, itself or through aliases. An optional one is a `[]byte` that is
+/// nil when absent, not a `*[]byte`: the older generators' API, which user code relies on.
+fn is_bytes(ty: &Ty) -> bool {
+    matches!(ty.resolved(), Ty::Primitive { name } if name == "bytes")
 }
 
 /// `{{go_qualified type "module"}}`: the type as another package names it (`[]module.Point`).
@@ -362,7 +371,12 @@ fn encode_into(lines: &mut Lines, ty: &Ty, expr: &str, indent: usize, depth: usi
             lines.line(indent, format!("if {expr} == nil {{"));
             lines.line(indent + 1, "w.WriteNil()");
             lines.line(indent, "} else {");
-            encode_into(lines, inner, &format!("*{expr}"), indent + 1, depth);
+            let value = if is_bytes(inner) {
+                expr.to_string()
+            } else {
+                format!("*{expr}")
+            };
+            encode_into(lines, inner, &value, indent + 1, depth);
             lines.line(indent, "}");
         }
         Ty::List { item: inner } | Ty::Stream { inner } => {
@@ -432,7 +446,8 @@ fn decode_into(lines: &mut Lines, ty: &Ty, target: &str, indent: usize, depth: u
             lines.line(indent, "} else {");
             lines.line(indent + 1, format!("var {some} {}", type_of(inner, "")));
             decode_into(lines, inner, &some, indent + 1, depth + 1);
-            lines.line(indent + 1, format!("{target} = &{some}"));
+            let reference = if is_bytes(inner) { "" } else { "&" };
+            lines.line(indent + 1, format!("{target} = {reference}{some}"));
             lines.line(indent, "}");
         }
         Ty::List { item: inner } | Ty::Stream { inner } => {
