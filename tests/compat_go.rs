@@ -88,7 +88,7 @@ fn go_decoders_read_every_integer_format_that_fits() {
     let output = go(&dir, &["test", "-count=1", "-v", "./go-wire/"]);
     for passed in [
         "--- PASS: TestEveryIntegerFormatDecodesIntoEveryFieldItFits",
-        "--- PASS: TestOptionalBytesAreNilWhenAbsentAndOtherwiseNot",
+        "--- PASS: TestOptionalSlicesAndMapsAreNilWhenAbsentAndOtherwiseNot",
         "--- PASS: TestTheOldHelpersReportMalformedDataAndNil",
         "integer vectors ok: 496 accepted, 288 refused",
     ] {

@@ -272,15 +272,20 @@ fn type_of(ty: &Ty, qualifier: &str) -> String {
                 type_of(value, qualifier)
             )
         }
-        Ty::Optional { inner } if is_bytes(inner) => type_of(inner, qualifier),
+        Ty::Optional { inner } if nil_when_absent(inner) => type_of(inner, qualifier),
         Ty::Optional { inner } => format!("*{}", type_of(inner, qualifier)),
     }
 }
 
-/// Whether `ty` is `bytes`, itself or through aliases. An optional one is a `[]byte` that is
-/// nil when absent, not a `*[]byte`: the older generators' API, which user code relies on.
-fn is_bytes(ty: &Ty) -> bool {
-    matches!(ty.resolved(), Ty::Primitive { name } if name == "bytes")
+/// Whether `ty` is a slice or map in Go (`bytes`, a list, a stream or a map), itself or through
+/// aliases. An optional one is that slice or map, nil when absent, not a pointer to it: the
+/// older generators' API, which user code relies on.
+fn nil_when_absent(ty: &Ty) -> bool {
+    match ty.resolved() {
+        Ty::Primitive { name } => name == "bytes",
+        Ty::List { .. } | Ty::Stream { .. } | Ty::Map { .. } => true,
+        Ty::Named { .. } | Ty::Optional { .. } => false,
+    }
 }
 
 /// `{{go_qualified type "module"}}`: the type as another package names it (`[]module.Point`).
@@ -371,7 +376,7 @@ fn encode_into(lines: &mut Lines, ty: &Ty, expr: &str, indent: usize, depth: usi
             lines.line(indent, format!("if {expr} == nil {{"));
             lines.line(indent + 1, "w.WriteNil()");
             lines.line(indent, "} else {");
-            let value = if is_bytes(inner) {
+            let value = if nil_when_absent(inner) {
                 expr.to_string()
             } else {
                 format!("*{expr}")
@@ -446,7 +451,7 @@ fn decode_into(lines: &mut Lines, ty: &Ty, target: &str, indent: usize, depth: u
             lines.line(indent, "} else {");
             lines.line(indent + 1, format!("var {some} {}", type_of(inner, "")));
             decode_into(lines, inner, &some, indent + 1, depth + 1);
-            let reference = if is_bytes(inner) { "" } else { "&" };
+            let reference = if nil_when_absent(inner) { "" } else { "&" };
             lines.line(indent + 1, format!("{target} = {reference}{some}"));
             lines.line(indent, "}");
         }

@@ -121,32 +121,38 @@ func indexOf(value msgpack.Decodable, name string) int {
 	panic("no field " + name)
 }
 
-func TestOptionalBytesAreNilWhenAbsentAndOtherwiseNot(t *testing.T) {
+func TestOptionalSlicesAndMapsAreNilWhenAbsentAndOtherwiseNot(t *testing.T) {
 	for _, c := range []struct {
-		what  string
-		maybe []byte
-		wire  []byte
+		what string
+		blob guest.Blob
+		wire []byte
 	}{
-		{"absent", nil, []byte{0x81, 0xa5, 'm', 'a', 'y', 'b', 'e', 0xc0}},
-		{"empty", []byte{}, []byte{0x81, 0xa5, 'm', 'a', 'y', 'b', 'e', 0xc4, 0x00}},
-		{"bytes", []byte{1, 2}, []byte{0x81, 0xa5, 'm', 'a', 'y', 'b', 'e', 0xc4, 0x02, 1, 2}},
+		{"absent", guest.Blob{}, []byte{
+			0x83, 0xa5, 'm', 'a', 'y', 'b', 'e', 0xc0, 0xa4, 'l', 'i', 's', 't', 0xc0, 0xa3, 'm', 'a', 'p', 0xc0,
+		}},
+		{"empty", guest.Blob{Maybe: []byte{}, List: []string{}, Map: map[string]int64{}}, []byte{
+			0x83, 0xa5, 'm', 'a', 'y', 'b', 'e', 0xc4, 0x00, 0xa4, 'l', 'i', 's', 't', 0x90, 0xa3, 'm', 'a', 'p', 0x80,
+		}},
+		{"full", guest.Blob{Maybe: []byte{1, 2}, List: []string{"a"}, Map: map[string]int64{"k": 200}}, []byte{
+			0x83, 0xa5, 'm', 'a', 'y', 'b', 'e', 0xc4, 0x02, 1, 2, 0xa4, 'l', 'i', 's', 't', 0x91, 0xa1, 'a',
+			0xa3, 'm', 'a', 'p', 0x81, 0xa1, 'k', 0xcc, 0xc8,
+		}},
 	} {
-		guestBlob, hostBlob := guest.Blob{Maybe: c.maybe}, host.Blob{Maybe: c.maybe}
-		if got := guestBlob.ToBuffer(); !bytes.Equal(got, c.wire) {
+		hostBlob := host.Blob(c.blob)
+		if got := c.blob.ToBuffer(); !bytes.Equal(got, c.wire) {
 			t.Errorf("tinygo/module: %s encodes as %x, not %x", c.what, got, c.wire)
 		}
 		if got := hostBlob.ToBuffer(); !bytes.Equal(got, c.wire) {
 			t.Errorf("go/host: %s encodes as %x, not %x", c.what, got, c.wire)
 		}
 		decoder := msgpack.NewDecoder(c.wire)
-		decoded, err := guest.DecodeBlob(&decoder)
-		if err != nil || (decoded.Maybe == nil) != (c.maybe == nil) || !bytes.Equal(decoded.Maybe, c.maybe) {
-			t.Errorf("tinygo/module: %s decodes as %#v, %v", c.what, decoded.Maybe, err)
+		// DeepEqual tells a nil slice or map from an empty one.
+		if decoded, err := guest.DecodeBlob(&decoder); err != nil || !reflect.DeepEqual(decoded, c.blob) {
+			t.Errorf("tinygo/module: %s decodes as %#v, %v", c.what, decoded, err)
 		}
 		decoder = msgpack.NewDecoder(c.wire)
-		hostDecoded, err := host.DecodeBlob(&decoder)
-		if err != nil || (hostDecoded.Maybe == nil) != (c.maybe == nil) || !bytes.Equal(hostDecoded.Maybe, c.maybe) {
-			t.Errorf("go/host: %s decodes as %#v, %v", c.what, hostDecoded.Maybe, err)
+		if decoded, err := host.DecodeBlob(&decoder); err != nil || !reflect.DeepEqual(decoded, hostBlob) {
+			t.Errorf("go/host: %s decodes as %#v, %v", c.what, decoded, err)
 		}
 	}
 }
