@@ -140,6 +140,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Host",
     "HostCallHandler",
     "HostHandler",
+    "Module",
+    "New",
     "NewClient",
     "Raw",
 ];
@@ -270,7 +272,19 @@ fn type_of(ty: &Ty, qualifier: &str) -> String {
                 type_of(value, qualifier)
             )
         }
+        Ty::Optional { inner } if nil_when_absent(inner) => type_of(inner, qualifier),
         Ty::Optional { inner } => format!("*{}", type_of(inner, qualifier)),
+    }
+}
+
+/// Whether `ty` is a slice or map in Go (`bytes`, a list, a stream or a map), itself or through
+/// aliases. An optional one is that slice or map, nil when absent, not a pointer to it: the
+/// older generators' API, which user code relies on.
+fn nil_when_absent(ty: &Ty) -> bool {
+    match ty.resolved() {
+        Ty::Primitive { name } => name == "bytes",
+        Ty::List { .. } | Ty::Stream { .. } | Ty::Map { .. } => true,
+        Ty::Named { .. } | Ty::Optional { .. } => false,
     }
 }
 
@@ -362,7 +376,12 @@ fn encode_into(lines: &mut Lines, ty: &Ty, expr: &str, indent: usize, depth: usi
             lines.line(indent, format!("if {expr} == nil {{"));
             lines.line(indent + 1, "w.WriteNil()");
             lines.line(indent, "} else {");
-            encode_into(lines, inner, &format!("*{expr}"), indent + 1, depth);
+            let value = if nil_when_absent(inner) {
+                expr.to_string()
+            } else {
+                format!("*{expr}")
+            };
+            encode_into(lines, inner, &value, indent + 1, depth);
             lines.line(indent, "}");
         }
         Ty::List { item: inner } | Ty::Stream { inner } => {
@@ -432,7 +451,8 @@ fn decode_into(lines: &mut Lines, ty: &Ty, target: &str, indent: usize, depth: u
             lines.line(indent, "} else {");
             lines.line(indent + 1, format!("var {some} {}", type_of(inner, "")));
             decode_into(lines, inner, &some, indent + 1, depth + 1);
-            lines.line(indent + 1, format!("{target} = &{some}"));
+            let reference = if nil_when_absent(inner) { "" } else { "&" };
+            lines.line(indent + 1, format!("{target} = {reference}{some}"));
             lines.line(indent, "}");
         }
         Ty::List { item: inner } | Ty::Stream { inner } => {

@@ -24,7 +24,6 @@ import (
 func everything() Everything {
 	point := Point{X: -1.5, Y: 2.25}
 	optionalPoint := point
-	emptyBytes := []byte{}
 	return Everything{
 		I8:       math.MinInt8,
 		I16:      math.MinInt16,
@@ -48,7 +47,7 @@ func everything() Everything {
 		Tags:           Tags{"a", "", "ç"},
 		OptionalString: nil,
 		OptionalPoint:  &optionalPoint,
-		OptionalBytes:  &emptyBytes,
+		OptionalBytes:  []byte{},
 		List:           []int64{math.MaxInt64, 0, -1},
 		NestedList:     [][]string{{}, {"x", "y"}},
 		Map:            map[string]int64{"minus": -1},
