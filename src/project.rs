@@ -209,12 +209,14 @@ pub fn create(
     let variables = resolve_variables(template, project, ask)?;
     let mut registry = Handlebars::new();
     registry.set_strict_mode(true);
-    registry.register_escape_fn(handlebars::no_escape);
     render::register_helpers(&mut registry);
 
     let mut errors = Diagnostics::default();
     let mut outputs: Vec<(PathBuf, String)> = Vec::new();
     for (path, text) in &template.files {
+        // A value lands inside the file's strings: escaped as that kind of file escapes them.
+        registry.register_escape_fn(escape_for(path.strip_suffix(".hbs").unwrap_or(path)));
+        let registry = &registry;
         let render = |text: &str| {
             registry
                 .render_template(text, &variables)
@@ -304,6 +306,71 @@ fn check_target(project: &NewProject<'_>) -> Result<(), Diagnostic> {
     }
 }
 
+/// How values are escaped in a file, by its kind: inside TOML, JSON and WIDL strings, and
+/// not at all elsewhere (values hold no control characters, and `name` and `module` are
+/// checked, see [`check_value`]).
+fn escape_for(file: &str) -> fn(&str) -> String {
+    match Path::new(file).extension().and_then(|e| e.to_str()) {
+        Some("toml") => |v| toml_string(v),
+        Some("json") => |v| {
+            let quoted = Json::String(v.to_string()).to_string();
+            quoted[1..quoted.len() - 1].to_string()
+        },
+        Some("widl") => |v| v.replace('\\', "\\\\").replace('"', "\\\""),
+        _ => handlebars::no_escape,
+    }
+}
+
+/// `value` as the inside of a TOML basic string.
+fn toml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Refuses a value no file can hold safely: a control character (a newline would start a
+/// line of its own in Cargo.toml or go.mod), a project name that is no package name, a Go
+/// module path that is not one.
+fn check_value(name: &str, value: &str) -> Result<(), Diagnostic> {
+    let refuse = |why: &str| Diagnostic::error(format!("`{name}={}`: {why}", value.escape_debug()));
+    if value.chars().any(char::is_control) {
+        return Err(refuse(
+            "a value may not hold a line break or other control character",
+        ));
+    }
+    // Manifests take the name in kebab case (`{{kebab name}}`): it must be a package name.
+    let package = heck::ToKebabCase::to_kebab_case(value);
+    let package_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+    if name == "name"
+        && !(package.starts_with(|c: char| c.is_ascii_alphabetic())
+            && package.chars().all(package_char))
+    {
+        return Err(refuse(&format!(
+            "`{}` is not a package name: it must start with a letter and hold only letters, digits, `-` and `_` (pass name=...)",
+            package.escape_debug()
+        )));
+    }
+    let module_part = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
+    };
+    if name == "module" && !value.is_empty() && !value.split('/').all(module_part) {
+        return Err(refuse(
+            "a Go module path is parts of letters, digits, `-`, `.`, `_` and `~`, separated by `/`",
+        ));
+    }
+    Ok(())
+}
+
 /// The template's variables with their values: given, asked, or defaulted.
 fn resolve_variables(
     template: &ProjectTemplate,
@@ -341,10 +408,20 @@ fn resolve_variables(
         };
         values.insert(variable.name.clone(), Json::String(value));
     }
-    for (key, value) in &project.values {
-        values
-            .entry(key.clone())
-            .or_insert_with(|| Json::String(value.clone()));
+    let known = |key: &str| key == "name" || template.variables.iter().any(|v| v.name == key);
+    if let Some(unknown) = project.values.keys().find(|key| !known(key)) {
+        let names: Vec<&str> = std::iter::once("name")
+            .chain(template.variables.iter().map(|v| v.name.as_str()))
+            .collect();
+        return Err(Diagnostic::error(format!(
+            "the template `{}` has no variable `{}`; its variables are: {}",
+            template.name,
+            unknown.escape_debug(),
+            names.join(", ")
+        )));
+    }
+    for (key, value) in &values {
+        check_value(key, value.as_str().unwrap_or_default())?;
     }
     Ok(values)
 }

@@ -58,17 +58,12 @@ fn each_built_in_template_renders_its_files() {
     let (code, stdout, _) = wapc(&dir, &["new", "--list"], &[]);
     assert_eq!(code, 0);
     for name in stdout.lines().filter_map(|l| l.split_whitespace().next()) {
-        let (code, _, stderr) = wapc(
-            &dir,
-            &[
-                "new",
-                name,
-                name,
-                "description=A test project",
-                "author=Ann Example",
-            ],
-            &[],
-        );
+        let mut args = vec!["new", name, name, "description=A test project"];
+        // Go modules have no author: the tinygo template has no such variable.
+        if name != "tinygo" {
+            args.push("author=Ann Example");
+        }
+        let (code, _, stderr) = wapc(&dir, &args, &[]);
         assert_eq!(code, 0, "{name}: {stderr}");
         insta::assert_snapshot!(format!("project_{name}"), tree(&dir.join(name)));
     }

@@ -227,7 +227,18 @@ pub fn type_name(name: &str) -> String {
 
 /// A string literal holding `text` (JSON's escapes are valid in AssemblyScript).
 pub fn string_literal(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
+    let json = serde_json::Value::String(text.to_string()).to_string();
+    // JSON leaves line and paragraph separators (line terminators to some parsers) and
+    // direction marks as they are.
+    let mut literal = String::with_capacity(json.len());
+    for c in json.chars() {
+        if matches!(c, '\u{2028}' | '\u{2029}') || super::render::unprintable(c) {
+            literal.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            literal.push(c);
+        }
+    }
+    literal
 }
 
 /// The property of `this` that holds the field `name`.
