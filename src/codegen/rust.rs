@@ -7,6 +7,7 @@ use super::render::LanguageHelpers;
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("rust_name", value_name),
+        ("rust_method", method_name),
         ("rust_type_name", type_name),
         ("rust_defined_name", defined_name),
         ("rust_const", const_name),
@@ -74,6 +75,15 @@ pub fn value_name(name: &str) -> String {
         snake
     };
     escape(snake)
+}
+
+/// A method of the generated `Host` and `Client`: a value name, but `new`, which their
+/// constructors take, becomes `new_`.
+pub fn method_name(name: &str) -> String {
+    match value_name(name) {
+        method if method == "new" => "new_".to_string(),
+        method => method,
+    }
 }
 
 /// A type, variant or trait name: `http_request` → `HttpRequest`.

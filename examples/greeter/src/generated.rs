@@ -2,7 +2,8 @@
 
 #![allow(dead_code, unused_imports, unused_variables, clippy::all)]
 
-use std::collections::HashMap;
+// Public: the scaffolds, which glob-import this module, name it in map parameters and results.
+pub use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -118,7 +119,7 @@ mod guest {
 
     /// A client for the host's operations under the binding `default`.
     pub fn default() -> Host {
-        Host::default()
+        <Host as Default>::default()
     }
 
     impl Host {
