@@ -27,18 +27,7 @@ fn go_installed() -> bool {
 
 /// Runs `go args...` in `dir` and fails the test unless it succeeds; returns its output.
 fn go(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("go")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("go runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "go {args:?} failed:\n{text}");
-    text
+    toolchain::succeed(Command::new("go").current_dir(dir).args(args))
 }
 
 /// A scratch copy of tests/compat for `test`, made a Go module with tests/go's pins, with the

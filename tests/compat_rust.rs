@@ -12,21 +12,15 @@ use std::process::Command;
 /// Runs cargo in `dir` on the compat workspace's own target folder, and fails the test with
 /// cargo's messages unless it succeeds.
 fn cargo(dir: &Path, args: &[&str]) {
-    let output = Command::new("cargo")
-        .current_dir(dir)
-        .args(args)
-        .args(["--locked", "--quiet"])
-        .env(
-            "CARGO_TARGET_DIR",
-            toolchain::target_dir().join("compat-rust"),
-        )
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "cargo {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    toolchain::succeed(
+        Command::new("cargo")
+            .current_dir(dir)
+            .args(args)
+            .args(["--locked", "--quiet"])
+            .env(
+                "CARGO_TARGET_DIR",
+                toolchain::target_dir().join("compat-rust"),
+            ),
     );
 }
 

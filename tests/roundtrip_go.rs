@@ -124,14 +124,7 @@ fn go(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> String {
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command.output().expect("go runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "go {args:?} failed:\n{text}");
-    text
+    toolchain::succeed(&mut command)
 }
 
 #[test]

@@ -86,6 +86,25 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Runs `command`, and fails the test with its output unless it succeeds; returns its stdout
+/// and stderr, in that order.
+pub fn succeed(command: &mut Command) -> String {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?} does not run: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "{command:?} failed:
+{text}"
+    );
+    text
+}
+
 /// Runs `wapc` with `args` in `dir`, and fails the test unless it succeeds.
 pub fn wapc(dir: &Path, args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
