@@ -44,6 +44,9 @@ enum Command {
         schemas: Vec<PathBuf>,
         #[command(flatten)]
         imports: ImportArgs,
+        /// Allow reading imports outside the schema's folder and the include folders
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// Print a schema, with its imports resolved, as JSON
     #[command(after_help = "Example:\n  wapc ast schema.widl --pretty > schema.json")]
@@ -56,6 +59,9 @@ enum Command {
         pretty: bool,
         #[command(flatten)]
         imports: ImportArgs,
+        /// Allow reading imports outside the schema's folder and the include folders
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// Generate code from a codegen.yaml
     #[command(after_help = "\
@@ -75,7 +81,7 @@ Examples:
         /// Do not run rustfmt / gofmt over the output
         #[arg(long)]
         no_format: bool,
-        /// Allow outputs outside the codegen file's folder
+        /// Allow reading and writing files outside the codegen file's folder
         #[arg(long)]
         allow_outside: bool,
         #[command(flatten)]
@@ -149,12 +155,21 @@ impl ImportArgs {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { schemas, imports } => check(&schemas, &imports.paths()),
+        Command::Check {
+            schemas,
+            imports,
+            allow_outside,
+        } => check(&schemas, &imports.paths().allowing_outside(allow_outside)),
         Command::Ast {
             schema,
             pretty,
             imports,
-        } => ast(&schema, pretty, &imports.paths()),
+            allow_outside,
+        } => ast(
+            &schema,
+            pretty,
+            &imports.paths().allowing_outside(allow_outside),
+        ),
         Command::Generate {
             config,
             check,

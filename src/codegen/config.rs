@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, io_reason};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input;
+
+/// The largest codegen file read: real ones are a few hundred bytes.
+pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
 
 /// One YAML document of a `codegen.yaml`.
 #[derive(Debug, Deserialize)]
@@ -52,9 +56,10 @@ pub struct Target {
 /// Reads every YAML document of a codegen file.
 pub fn read(path: &Path) -> Result<Vec<Codegen>, Diagnostics> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        Diagnostic::error(format!("cannot read `{name}`: {}", io_reason(&error)))
-    })?;
+    let cannot_read = |reason: &str| Diagnostic::error(format!("cannot read `{name}`: {reason}"));
+    let bytes = input::read(path, MAX_CONFIG_SIZE, "a codegen file")
+        .map_err(|refused| cannot_read(&refused.0))?;
+    let text = String::from_utf8(bytes).map_err(|_| cannot_read("it is not UTF-8 text"))?;
     parse(&name, &text)
 }
 

@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value as Json};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input::{self, Scope};
 use crate::model::{self, ImportPaths};
 
 pub use output::Outcome;
@@ -37,7 +38,7 @@ pub struct Options {
     pub dry_run: bool,
     /// Run rustfmt / gofmt over the output when they are installed.
     pub format: bool,
-    /// Permit outputs outside the codegen file's folder.
+    /// Permit reading and writing outside the codegen file's folder.
     pub allow_outside: bool,
     pub imports: ImportPaths,
 }
@@ -142,8 +143,24 @@ fn render_document(
     document: &config::Codegen,
     options: &Options,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let schema = model::load(&base.join(&document.schema), &options.imports)?;
-    let templates = Templates::load(document.templates.as_ref().map(|t| base.join(t)).as_deref())?;
+    // The codegen file's folder is the project's: what it names must be inside (see
+    // `ImportPaths`), so that a shared codegen.yaml cannot read `../.netrc`.
+    let imports = (options.imports.clone())
+        .within(base)
+        .allowing_outside(options.allow_outside);
+    let schema = model::load(&base.join(&document.schema), &imports)?;
+    let user_templates = document.templates.as_ref().map(|t| base.join(t));
+    if let Some(dir) = &user_templates {
+        let scope = Scope::new([base], options.allow_outside);
+        input::admitted(dir, &scope).map_err(|refused| {
+            Diagnostic::error(format!(
+                "{config_name}: cannot read the templates folder `{}`: {}",
+                dir.display(),
+                refused.0
+            ))
+        })?;
+    }
+    let templates = Templates::load(user_templates.as_deref())?;
     // Outputs, and nothing else, are relative to the old CLI's `parentDir`.
     let output_path = |relative: &str| match &document.parent_dir {
         Some(dir) => dir.join(relative),

@@ -16,7 +16,11 @@ use serde_json::Value as Json;
 use super::context::{Context, Ty};
 use super::names::{Case, case};
 use super::rust;
-use crate::diagnostic::{Diagnostic, Diagnostics, io_reason};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input;
+
+/// The largest template file read; the built-in ones are a few KiB.
+pub const MAX_TEMPLATE_SIZE: u64 = 16 << 20;
 
 /// Every file under `templates/`, by name (its path without `.hbs`).
 const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -55,13 +59,17 @@ impl Templates {
         let mut errors = Diagnostics::default();
         if let Some(dir) = user_dir {
             for (name, path) in user_templates(dir)? {
-                let source = match std::fs::read_to_string(&path) {
+                let read = input::read(&path, MAX_TEMPLATE_SIZE, "a template")
+                    .map_err(|refused| refused.0)
+                    .and_then(|bytes| {
+                        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+                    });
+                let source = match read {
                     Ok(source) => source,
-                    Err(error) => {
+                    Err(reason) => {
                         errors.push(Diagnostic::error(format!(
-                            "cannot read the template `{}`: {}",
-                            path.display(),
-                            io_reason(&error)
+                            "cannot read the template `{}`: {reason}",
+                            path.display()
                         )));
                         continue;
                     }
