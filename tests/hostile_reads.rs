@@ -249,3 +249,139 @@ fn lines_of_a_file_that_is_not_text_are_not_quoted() {
     let stderr = fails_with(&dir, &["check", "latin1.widl"], "latin1.widl:1:10");
     assert!(!stderr.contains("secret-two"), "{stderr}");
 }
+
+/// A project whose codegen.yaml is `yaml`, over a schema with one role, `Console`.
+fn project_with_config(test: &str, yaml: &str) -> PathBuf {
+    let dir = scratch(test);
+    write(
+        &dir.join("schema.widl"),
+        "namespace \"x\"\nrole Console { log(m: string) }\ntype A { b: string }\n",
+    );
+    write(&dir.join("codegen.yaml"), yaml);
+    dir
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused_quickly() {
+    for (name, nesting) in [
+        ("flow-maps", "{a: ".repeat(50_000)),
+        ("flow-lists", "[".repeat(200_000)),
+        ("block-lists", "- ".repeat(100_000)),
+        ("keys", "? ".repeat(100_000)),
+    ] {
+        let dir = project_with_config(
+            &format!("deep-yaml-{name}"),
+            &format!(
+                "schema: schema.widl\ngenerates:\n  a.rs: {{template: rust/module}}\nconfig:\n  x: {nesting}\n"
+            ),
+        );
+        let started = Instant::now();
+        fails_with(&dir, &["generate"], "codegen.yaml:5:");
+        let (_, _, stderr) = wapc(&dir, &["generate"]);
+        assert!(
+            stderr.contains("the YAML nests more than 64 levels deep"),
+            "{stderr}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{name} took {:?}",
+            started.elapsed()
+        );
+    }
+    let mut indented =
+        String::from("schema: schema.widl\ngenerates:\n  a.rs: {template: rust/module}\nconfig:\n");
+    for depth in 1..100 {
+        indented.push_str(&format!("{}a:\n", " ".repeat(depth)));
+    }
+    let dir = project_with_config("deep-yaml-indented", &indented);
+    fails_with(
+        &dir,
+        &["generate"],
+        "codegen.yaml:68:65: the YAML nests more than 64 levels deep",
+    );
+}
+
+#[test]
+fn a_duplicated_key_is_a_located_error() {
+    let dir = project_with_config(
+        "duplicate-keys",
+        "schema: schema.widl\ngenerates:\n  a.rs: {template: rust/module}\n  a.rs:\n    template: rust/scaffold\n",
+    );
+    fails_with(
+        &dir,
+        &["generate"],
+        "codegen.yaml:4:3: generates: `a.rs` is given twice",
+    );
+    write(
+        &dir.join("codegen.yaml"),
+        "schema: schema.widl\nconfig: {hostRoles: [Console], hostRoles: []}\ngenerates:\n  a.rs: {template: rust/module}\n",
+    );
+    fails_with(
+        &dir,
+        &["generate"],
+        "codegen.yaml:2:32: config: `hostRoles` is given twice",
+    );
+    assert!(!dir.join("a.rs").exists());
+}
+
+#[test]
+fn config_that_the_templates_would_ignore_is_a_located_error() {
+    let dir = project_with_config(
+        "config-keys",
+        "schema: schema.widl\nconfig:\n  hostRole: [Console]\ngenerates:\n  a.rs: {template: rust/module}\n",
+    );
+    fails_with(
+        &dir,
+        &["generate"],
+        "codegen.yaml:3:3: unknown config key `hostRole` (did you mean `hostRoles`?)",
+    );
+    write(
+        &dir.join("codegen.yaml"),
+        "schema: schema.widl\ngenerates:\n  a.rs:\n    template: rust/module\n    config:\n      hostRoles: [Console, Consol]\n      handlerRoles: Console, Nope\n      skipInterface: 5\n",
+    );
+    let stderr = fails_with(
+        &dir,
+        &["generate"],
+        "codegen.yaml:6:28: `hostRoles` names the role `Consol`, which the schema does not define; its roles are Console",
+    );
+    assert!(
+        stderr.contains("codegen.yaml:7:21: `handlerRoles` names the role `Nope`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("codegen.yaml:8:22: `skipInterface` is `true` or `false`, not `5`"),
+        "{stderr}"
+    );
+    write(
+        &dir.join("codegen.yaml"),
+        "schema: schema.widl\nconfig: {hostRoles: 5}\ngenerates:\n  a.rs: {template: rust/module}\n",
+    );
+    fails_with(
+        &dir,
+        &["generate"],
+        "codegen.yaml:2:21: `hostRoles` is a list of role names, not `5`",
+    );
+    assert!(!dir.join("a.rs").exists());
+
+    // A key for the user's own template is theirs to read; known keys are still checked.
+    write(&dir.join("t/mine.hbs"), "{{config.flavour}}");
+    write(
+        &dir.join("codegen.yaml"),
+        "schema: schema.widl\ntemplates: t\nconfig: {flavour: mint}\ngenerates:\n  a.txt: {template: mine}\n",
+    );
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("a.txt")).unwrap_or_default(),
+        "mint"
+    );
+    write(
+        &dir.join("codegen.yaml"),
+        "schema: schema.widl\ntemplates: t\nconfig: {flavour: mint, hostRoles: [Nope]}\ngenerates:\n  a.txt: {template: mine}\n",
+    );
+    fails_with(
+        &dir,
+        &["generate"],
+        "codegen.yaml:3:37: `hostRoles` names the role `Nope`",
+    );
+}

@@ -26,6 +26,7 @@ use serde_json::{Map, Value as Json};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::input::{self, Scope};
 use crate::model::{self, ImportPaths};
+use crate::parser::ast::Definition;
 
 pub use output::Outcome;
 pub use render::{Origin, Templates};
@@ -161,6 +162,23 @@ fn render_document(
         })?;
     }
     let templates = Templates::load(user_templates.as_deref())?;
+    let roles: Vec<&str> = (schema.definitions.iter())
+        .filter_map(|d| match &d.definition {
+            Definition::Role(role) => Some(role.name.value.as_str()),
+            _ => None,
+        })
+        .collect();
+    let built_in: Vec<&str> = (document.generates.iter())
+        .filter(|(relative, target)| {
+            template_name(config_name, relative, target, &templates)
+                .is_ok_and(|name| templates.is_built_in(&name))
+        })
+        .map(|(relative, _)| relative.as_str())
+        .collect();
+    let config_errors = document.check_config(&built_in, &roles);
+    if !config_errors.is_empty() {
+        return Err(config_errors);
+    }
     // Outputs, and nothing else, are relative to the old CLI's `parentDir`.
     let output_path = |relative: &str| match &document.parent_dir {
         Some(dir) => dir.join(relative),

@@ -130,6 +130,13 @@ impl Templates {
             .map(|(name, entry)| (name.as_str(), &entry.origin))
     }
 
+    /// Whether `name` is a built-in template (not one of the user's that replaces it).
+    pub fn is_built_in(&self, name: &str) -> bool {
+        self.templates
+            .get(name)
+            .is_some_and(|entry| entry.origin == Origin::BuiltIn)
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.templates.contains_key(name) && !is_partial(name)
     }
