@@ -385,3 +385,47 @@ fn config_that_the_templates_would_ignore_is_a_located_error() {
         "codegen.yaml:3:37: `hostRoles` names the role `Nope`",
     );
 }
+
+#[test]
+fn partials_that_include_each_other_are_an_error_not_a_stack_overflow() {
+    let dir = project_with_config(
+        "partials",
+        "schema: schema.widl\ntemplates: t\ngenerates:\n  a.txt: {template: a}\n",
+    );
+    write(&dir.join("t/a.hbs"), "x\n{{> b}}");
+    write(&dir.join("t/b.hbs"), "{{#each types}}{{> a}}{{/each}}");
+    fails_with(
+        &dir,
+        &["generate"],
+        "a.hbs:2:1: invalid template: partials include each other: a → b → a",
+    );
+    // Through an inline partial, and through a partial block's body.
+    write(
+        &dir.join("t/a.hbs"),
+        "{{#*inline \"c\"}}{{> b}}{{/inline}}{{> c}}",
+    );
+    fails_with(&dir, &["generate"], "partials include each other");
+    write(&dir.join("t/a.hbs"), "{{#> b}}{{> a}}{{/b}}");
+    write(&dir.join("t/b.hbs"), "{{> @partial-block}}");
+    fails_with(&dir, &["generate"], "partials include each other");
+    // A chain of distinct partials deeper than includes may go.
+    for i in 0..100 {
+        write(
+            &dir.join(format!("t/p{i}.hbs")),
+            format!("{{{{> p{}}}}}", i + 1),
+        );
+    }
+    write(&dir.join("t/a.hbs"), "{{> p0}}");
+    write(&dir.join("t/b.hbs"), "b");
+    fails_with(&dir, &["generate"], "partials nest more than 64 deep");
+    for i in 0..100 {
+        std::fs::remove_file(dir.join(format!("t/p{i}.hbs"))).expect("removable");
+    }
+    write(&dir.join("t/a.hbs"), "{{> b}}{{> b}}");
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("a.txt")).unwrap_or_default(),
+        "bb"
+    );
+}
