@@ -429,3 +429,74 @@ fn partials_that_include_each_other_are_an_error_not_a_stack_overflow() {
         "bb"
     );
 }
+
+/// Runs `wapc` in `dir` with stdout (or stderr) on a pipe whose reading end is closed, or on
+/// /dev/full; exit code and what reached the other stream.
+fn wapc_writing_to(dir: &Path, args: &[&str], broken: &str, stream: &str) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let target: Stdio = match broken {
+        "pipe" => {
+            drop(reader);
+            writer.into()
+        }
+        _ => std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens")
+            .into(),
+    };
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wapc"));
+    command.current_dir(dir).args(args).stdin(Stdio::null());
+    let output = if stream == "stdout" {
+        command.stdout(target).stderr(Stdio::piped()).output()
+    } else {
+        command.stderr(target).stdout(Stdio::piped()).output()
+    }
+    .expect("wapc runs");
+    let other = if stream == "stdout" {
+        output.stderr
+    } else {
+        output.stdout
+    };
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&other).into_owned(),
+    )
+}
+
+#[test]
+fn failed_writes_end_quietly_on_a_closed_pipe_and_with_an_error_otherwise() {
+    let dir = project_with_config(
+        "writes",
+        "schema: schema.widl\ngenerates:\n  a.rs: {template: rust/module}\n",
+    );
+    write(&dir.join("bad.widl"), "type {\n");
+    for args in [
+        &["new", "--list"][..],
+        &["templates", "export", "rust/module", "exported"],
+        &["templates", "list"],
+        &["ast", "schema.widl"],
+        &["generate", "--no-format"],
+    ] {
+        let (code, stderr) = wapc_writing_to(&dir, args, "pipe", "stdout");
+        assert_eq!(
+            (code, stderr.as_str()),
+            (0, ""),
+            "{args:?} on a closed pipe"
+        );
+        // An export has files to list only once.
+        let _ = std::fs::remove_dir_all(dir.join("exported"));
+        let (code, stderr) = wapc_writing_to(&dir, args, "full", "stdout");
+        assert_eq!(code, 1, "{args:?} on /dev/full: {stderr}");
+        assert_eq!(
+            stderr.lines().collect::<Vec<_>>(),
+            ["error: cannot write the output: No space left on device (os error 28)"],
+            "{args:?} on /dev/full"
+        );
+    }
+    // Errors on a stderr that fails: the exit status alone says it.
+    for broken in ["pipe", "full"] {
+        let (code, _) = wapc_writing_to(&dir, &["check", "bad.widl"], broken, "stderr");
+        assert_eq!(code, 1, "check with stderr on {broken}");
+    }
+}
