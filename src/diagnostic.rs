@@ -31,6 +31,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Whether messages may quote the file's lines (see [`is_text`]).
+    quotable: bool,
 }
 
 /// A 1-based line and column; the column counts characters, not bytes.
@@ -56,6 +58,7 @@ impl SourceFile {
         SourceFile {
             name,
             path,
+            quotable: is_text(&text),
             text,
             line_starts,
         }
@@ -93,6 +96,16 @@ impl SourceFile {
         }
         offset
     }
+}
+
+/// Whether a file reads as text, whose lines a message may quote: no control character but
+/// tab, line feed and carriage return, and no U+FFFD (what bytes that are not UTF-8 read as).
+/// Anything else may be a secret that a hostile import or symlink pointed at (a key, a
+/// database), so messages give its `file:line:col` only.
+fn is_text(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFD}')
 }
 
 /// Paths in messages are shown relative to the working directory when they are inside it.
@@ -155,6 +168,13 @@ impl fmt::Display for Diagnostic {
                 "{gutter}--> {}:{}:{}",
                 file.name, start.line, start.column
             )?;
+            if !file.quotable {
+                writeln!(
+                    f,
+                    "{gutter} = note: the line is not shown: the file is not text"
+                )?;
+                return self.notes(f, &gutter);
+            }
             let line = file.line(start.line);
             writeln!(f, "{gutter} |")?;
             writeln!(f, "{} | {}", start.line, line)?;
@@ -172,6 +192,12 @@ impl fmt::Display for Diagnostic {
             };
             writeln!(f, "{gutter} | {pad}{}", "^".repeat(width))?;
         }
+        self.notes(f, &gutter)
+    }
+}
+
+impl Diagnostic {
+    fn notes(&self, f: &mut fmt::Formatter<'_>, gutter: &str) -> fmt::Result {
         for note in &self.notes {
             writeln!(f, "{gutter} = note: {note}")?;
         }
@@ -241,6 +267,18 @@ mod tests {
         assert_eq!(file.position(5), Position { line: 2, column: 2 });
         assert_eq!(file.line(2), "çd");
         assert_eq!(file.position(99), Position { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn lines_of_a_file_that_is_not_text_are_not_quoted() {
+        for text in ["secret\0key\n", "type A {\u{1b}\n", "x\u{FFFD}y\n"] {
+            let file = Arc::new(SourceFile::new("s.widl", text.to_string()));
+            let d = Diagnostic::at(&file, Span::new(1, 2), "bad");
+            assert_eq!(
+                d.to_string(),
+                "error: bad\n --> s.widl:1:2\n  = note: the line is not shown: the file is not text\n"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
+pub mod input;
 pub mod model;
 pub mod parser;
 pub mod project;

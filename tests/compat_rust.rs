@@ -109,7 +109,7 @@ fn a_guest_feature_of_the_wrong_type_is_an_error() {
     let config = format!("{NEW_FORM}\n    config:\n      guestFeature: [guest]");
     let error = module_with(&config, None, "wrong-type").expect_err("refused");
     assert!(
-        error.contains("codegen.yaml: `src/generated.rs`: `guestFeature` is a Cargo feature name"),
+        error.contains("codegen.yaml:6:21: `guestFeature` is a Cargo feature name"),
         "{error}"
     );
 }

@@ -1,5 +1,6 @@
 //! Command-line parsing and the commands themselves. Nothing below this module prints.
 
+use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +46,9 @@ enum Command {
         schemas: Vec<PathBuf>,
         #[command(flatten)]
         imports: ImportArgs,
+        /// Allow reading imports outside the schema's folder and the include folders
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// Print a schema, with its imports resolved, as JSON
     #[command(after_help = "Example:\n  wapc ast schema.widl --pretty > schema.json")]
@@ -57,6 +61,9 @@ enum Command {
         pretty: bool,
         #[command(flatten)]
         imports: ImportArgs,
+        /// Allow reading imports outside the schema's folder and the include folders
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// Generate code from a codegen.yaml
     #[command(after_help = "\
@@ -76,7 +83,7 @@ Examples:
         /// Do not run rustfmt / gofmt over the output
         #[arg(long)]
         no_format: bool,
-        /// Allow outputs outside the codegen file's folder
+        /// Allow reading and writing files outside the codegen file's folder
         #[arg(long)]
         allow_outside: bool,
         #[command(flatten)]
@@ -146,16 +153,72 @@ impl ImportArgs {
     }
 }
 
-/// Parses the command line, runs the command and turns its outcome into an exit status.
+/// A write to stdout or stderr that failed: the run stops there.
+struct WriteFailed(std::io::Error);
+
+/// Writes to stdout. Every command's output goes through here (and [`tell`]), so that a
+/// failed write ends the run as [`run`] says instead of panicking as `println!` does.
+fn say(text: fmt::Arguments) -> Result<(), WriteFailed> {
+    std::io::stdout()
+        .lock()
+        .write_fmt(text)
+        .map_err(WriteFailed)
+}
+
+/// Writes to stderr; see [`say`].
+fn tell(text: fmt::Arguments) -> Result<(), WriteFailed> {
+    std::io::stderr()
+        .lock()
+        .write_fmt(text)
+        .map_err(WriteFailed)
+}
+
+/// `println!` through [`say`], returning early when the write fails.
+macro_rules! say {
+    ($($arg:tt)*) => { say(format_args!("{}\n", format_args!($($arg)*)))? };
+}
+
+/// Parses the command line, runs the command and turns its outcome into an exit status. A
+/// closed pipe (`wapc new --list | head -1`) ends the run quietly with success, as it does
+/// for ripgrep; any other failed write is an error, exit 1.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Check { schemas, imports } => check(&schemas, &imports.paths()),
+    let outcome = command(cli.command).and_then(|code| {
+        std::io::stdout()
+            .flush()
+            .map_err(WriteFailed)
+            .map(|()| code)
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(WriteFailed(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(WriteFailed(error)) => {
+            // When stderr fails too, the exit status alone says it.
+            let _ = writeln!(std::io::stderr(), "error: cannot write the output: {error}");
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+fn command(command: Command) -> Result<ExitCode, WriteFailed> {
+    match command {
+        Command::Check {
+            schemas,
+            imports,
+            allow_outside,
+        } => check(&schemas, &imports.paths().allowing_outside(allow_outside)),
         Command::Ast {
             schema,
             pretty,
             imports,
-        } => ast(&schema, pretty, &imports.paths()),
+            allow_outside,
+        } => ast(
+            &schema,
+            pretty,
+            &imports.paths().allowing_outside(allow_outside),
+        ),
         Command::Generate {
             config,
             check,
@@ -199,15 +262,11 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn generate(config: &Path, options: &codegen::Options) -> ExitCode {
+fn generate(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
     let files = match codegen::generate(config, options) {
         Ok(files) => files,
-        Err(errors) => {
-            report(&errors);
-            return ExitCode::from(EXIT_INVALID);
-        }
+        Err(errors) => return Ok(report(&errors)),
     };
-    let mut out = std::io::stdout().lock();
     let mut stale = 0;
     for file in &files {
         let path = shown(&file.path);
@@ -220,20 +279,19 @@ fn generate(config: &Path, options: &codegen::Options) -> ExitCode {
             (Outcome::Unchanged, _) => format!("unchanged  {path}"),
             (Outcome::Skipped, _) => format!("skipped    {path} (ifNotExists: it exists)"),
         };
-        let shown = if options.dry_run && file.outcome == Outcome::Written {
-            writeln!(out, "==> {path} ({}) <==\n{}", file.template, file.content)
+        if options.dry_run && file.outcome == Outcome::Written {
+            say!("==> {path} ({}) <==\n{}", file.template, file.content);
         } else {
-            writeln!(out, "{line}")
-        };
-        if shown.is_err() {
-            return ExitCode::from(EXIT_INVALID);
+            say!("{line}");
         }
     }
     if options.check && stale > 0 {
-        eprintln!("error: {stale} generated file(s) are out of date: run `wapc generate`");
-        return ExitCode::from(EXIT_INVALID);
+        let _ = tell(format_args!(
+            "error: {stale} generated file(s) are out of date: run `wapc generate`\n"
+        ));
+        return Ok(ExitCode::from(EXIT_INVALID));
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_variable(argument: &str) -> Result<(String, String), String> {
@@ -243,20 +301,17 @@ fn parse_variable(argument: &str) -> Result<(String, String), String> {
     }
 }
 
-fn list_projects() -> ExitCode {
+fn list_projects() -> Result<ExitCode, WriteFailed> {
     for (name, description) in project::built_in() {
-        println!("{name:<16} {description}");
+        say!("{name:<16} {description}");
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
-fn new_project(template: &str, new: &project::NewProject<'_>) -> ExitCode {
+fn new_project(template: &str, new: &project::NewProject<'_>) -> Result<ExitCode, WriteFailed> {
     let template = match project::find(template) {
         Ok(template) => template,
-        Err(error) => {
-            report(&error.into());
-            return ExitCode::from(EXIT_INVALID);
-        }
+        Err(error) => return Ok(report(&error.into())),
     };
     let interactive = std::io::stdin().is_terminal();
     let mut ask = |variable: &project::Variable| {
@@ -265,7 +320,7 @@ fn new_project(template: &str, new: &project::NewProject<'_>) -> ExitCode {
         }
         let prompt = variable.prompt.as_deref().unwrap_or(&variable.name);
         let default = variable.default.as_deref().unwrap_or("");
-        eprint!("{prompt} [{default}]: ");
+        tell(format_args!("{prompt} [{default}]: ")).ok()?;
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer).ok()?;
         Some(answer.trim().to_string())
@@ -273,105 +328,83 @@ fn new_project(template: &str, new: &project::NewProject<'_>) -> ExitCode {
     match project::create(&template, new, &mut ask) {
         Ok(created) => {
             for path in &created.written {
-                println!("written    {}", shown(path));
+                say!("written    {}", shown(path));
             }
             for path in &created.kept {
-                println!("kept       {} (it exists)", shown(path));
+                say!("kept       {} (it exists)", shown(path));
             }
-            println!(
+            say!(
                 "\ncreated {} from `{}`: cd {} && make",
                 shown(new.dir),
                 template.name,
                 shown(new.dir)
             );
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
-        Err(errors) => {
-            report(&errors);
-            ExitCode::from(EXIT_INVALID)
-        }
+        Err(errors) => Ok(report(&errors)),
     }
 }
 
-fn templates_list(dir: Option<&Path>) -> ExitCode {
+fn templates_list(dir: Option<&Path>) -> Result<ExitCode, WriteFailed> {
     let templates = match codegen::Templates::load(dir) {
         Ok(templates) => templates,
-        Err(errors) => {
-            report(&errors);
-            return ExitCode::from(EXIT_INVALID);
-        }
+        Err(errors) => return Ok(report(&errors)),
     };
-    let mut out = std::io::stdout().lock();
     for (name, origin) in templates.list() {
         let from = match origin {
             codegen::Origin::BuiltIn => "built in".to_string(),
             codegen::Origin::User(path) => shown(path),
         };
-        if writeln!(out, "{name:<24} {from}").is_err() {
-            return ExitCode::from(EXIT_INVALID);
-        }
+        say!("{name:<24} {from}");
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
-fn templates_export(name: &str, dir: &Path) -> ExitCode {
+fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
     match codegen::render::export(name, dir) {
         Ok(written) => {
             for path in written {
-                println!("written    {}", shown(&path));
+                say!("written    {}", shown(&path));
             }
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
-        Err(error) => {
-            report(&error.into());
-            ExitCode::from(EXIT_INVALID)
-        }
+        Err(error) => Ok(report(&error.into())),
     }
 }
 
-fn check(schemas: &[PathBuf], imports: &ImportPaths) -> ExitCode {
-    let mut failed = false;
+fn check(schemas: &[PathBuf], imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
+    let mut status = ExitCode::SUCCESS;
     for schema in schemas {
         if let Err(errors) = model::load(schema, imports) {
-            report(&errors);
-            failed = true;
+            status = report(&errors);
         }
     }
-    if failed {
-        ExitCode::from(EXIT_INVALID)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok(status)
 }
 
-fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> ExitCode {
+fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
     let loaded = match model::load(schema, imports) {
         Ok(loaded) => loaded,
-        Err(errors) => {
-            report(&errors);
-            return ExitCode::from(EXIT_INVALID);
-        }
+        Err(errors) => return Ok(report(&errors)),
     };
     let json = if pretty {
         serde_json::to_string_pretty(&loaded)
     } else {
         serde_json::to_string(&loaded)
     };
-    let written = json
-        .map_err(std::io::Error::other)
-        .and_then(|json| writeln!(std::io::stdout().lock(), "{json}"));
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: cannot write the AST: {error}");
-            ExitCode::from(EXIT_INVALID)
-        }
+    match json {
+        Ok(json) => say!("{json}"),
+        Err(error) => return Err(WriteFailed(std::io::Error::other(error))),
     }
+    Ok(ExitCode::SUCCESS)
 }
 
-fn report(errors: &Diagnostics) {
-    eprint!("{errors}");
+/// Prints errors on stderr; the exit status for invalid input. When stderr fails, the status
+/// alone says it.
+fn report(errors: &Diagnostics) -> ExitCode {
+    let _ = tell(format_args!("{errors}"));
     if errors.len() > 1 {
-        eprintln!("\nerror: {} errors found", errors.len());
+        let _ = tell(format_args!("\nerror: {} errors found\n", errors.len()));
     }
+    ExitCode::from(EXIT_INVALID)
 }

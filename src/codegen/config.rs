@@ -4,13 +4,22 @@
 //! names a template either directly (`template: rust/module`) or the old way, as a module of
 //! `@wapc/widl-codegen` and one of its visitor classes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, io_reason};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input;
+
+/// The largest codegen file read: real ones are a few hundred bytes.
+pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
 
 /// One YAML document of a `codegen.yaml`.
 #[derive(Debug, Deserialize)]
@@ -29,6 +38,17 @@ pub struct Codegen {
     pub parent_dir: Option<PathBuf>,
     /// Output files (relative to the yaml file, or to `parentDir`) and how to make each one.
     pub generates: BTreeMap<String, Target>,
+    /// The text this document came from, to locate errors found after parsing.
+    #[serde(skip)]
+    source: Source,
+}
+
+#[derive(Debug, Default)]
+struct Source {
+    name: String,
+    text: Arc<str>,
+    /// Which YAML document of the text.
+    document: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,20 +72,38 @@ pub struct Target {
 /// Reads every YAML document of a codegen file.
 pub fn read(path: &Path) -> Result<Vec<Codegen>, Diagnostics> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        Diagnostic::error(format!("cannot read `{name}`: {}", io_reason(&error)))
-    })?;
+    let cannot_read = |reason: &str| Diagnostic::error(format!("cannot read `{name}`: {reason}"));
+    let bytes = input::read(path, MAX_CONFIG_SIZE, "a codegen file")
+        .map_err(|refused| cannot_read(&refused.0))?;
+    let text = String::from_utf8(bytes).map_err(|_| cannot_read("it is not UTF-8 text"))?;
     parse(&name, &text)
 }
 
 /// Parses the text of a codegen file; `name` is how messages refer to it.
 pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
-    let mut documents = Vec::new();
+    if let Some((line, column)) = too_deep(text) {
+        return Err(Diagnostic::error(format!(
+            "{name}:{line}:{column}: the YAML nests more than {MAX_NESTING} levels deep"
+        ))
+        .into());
+    }
     for document in serde_yaml::Deserializer::from_str(text) {
+        NoDuplicates
+            .deserialize(document)
+            .map_err(|e| yaml_error(name, &e))?;
+    }
+    let shared: Arc<str> = Arc::from(text);
+    let mut documents = Vec::new();
+    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
         // An empty document (a trailing `---`) generates nothing.
-        if let Some(codegen) =
+        if let Some(mut codegen) =
             Option::<Codegen>::deserialize(document).map_err(|e| yaml_error(name, &e))?
         {
+            codegen.source = Source {
+                name: name.to_string(),
+                text: Arc::clone(&shared),
+                document: index,
+            };
             documents.push(codegen);
         }
     }
@@ -89,4 +127,516 @@ fn yaml_error(name: &str, error: &serde_yaml::Error) -> Diagnostics {
         None => Diagnostic::error(format!("{name}: {message}")),
     }
     .into()
+}
+
+/// How deeply a codegen file's YAML may nest. serde_yaml refuses 128 levels, but only after
+/// parsing the whole document, which takes quadratic time (15 s for 200 KB); codegen files
+/// need a handful.
+pub const MAX_NESTING: usize = 64;
+
+/// Where `text` first nests deeper than [`MAX_NESTING`]: its 1-based line and column.
+///
+/// A scan, not a parser: block levels are counted by indentation and by `- ` / `? ` / `: `
+/// indicators before a line's content, flow levels by `[` and `{` outside quotes and comments.
+/// It may count a level more than YAML would, never fewer; block scalars (`|`, `>`) are
+/// skipped.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    // Columns of the open block levels; flow levels; the quote a scalar is open in.
+    let mut blocks: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    let mut quote: Option<char> = None;
+    // The indentation of a line ending in `|` or `>`: deeper lines are its text.
+    let mut block_scalar: Option<usize> = None;
+    for (number, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = &line[indent..];
+        if let Some(parent) = block_scalar {
+            if content.is_empty() || indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if quote.is_none() && flow == 0 {
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            // A new document; the marker may have content after it.
+            if line.starts_with("---") || line.starts_with("...") {
+                blocks.clear();
+            }
+            while blocks.last().is_some_and(|&open| open >= indent) {
+                blocks.pop();
+            }
+            blocks.push(indent);
+        }
+        // Whether the next character starts a value (where `[`, `{` and quotes mean
+        // something in block context), and the character before.
+        let mut at_value = quote.is_none();
+        let mut previous = ' ';
+        let mut chars = content.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next = chars.peek().map_or(' ', |&(_, n)| n);
+            match quote {
+                Some('\'') if c == '\'' && next == '\'' => {
+                    chars.next();
+                }
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(open) if c == open => quote = None,
+                Some(_) => {}
+                None if c == '#' && previous == ' ' => break,
+                None if at_value && (c == '\'' || c == '"') => quote = Some(c),
+                None if (at_value || flow > 0) && (c == '[' || c == '{') => flow += 1,
+                None if flow > 0 && (c == ']' || c == '}') => flow -= 1,
+                None if flow == 0 && at_value && (c == '|' || c == '>') => {
+                    block_scalar = Some(indent);
+                    break;
+                }
+                // Indicators that open a block level inside the line: `- - x`, `? ? x`.
+                None if flow == 0 && at_value && (c == '-' || c == '?') && next == ' ' => {
+                    blocks.push(indent + at + 2);
+                }
+                _ => {}
+            }
+            if blocks.len() + flow > MAX_NESTING {
+                return Some((number + 1, indent + content[..at].chars().count() + 1));
+            }
+            at_value = match c {
+                ' ' => at_value,
+                ':' | '-' | '?' | ',' | '[' | '{' => next == ' ' || flow > 0,
+                _ => false,
+            };
+            previous = c;
+        }
+    }
+    None
+}
+
+/// Refuses a key given twice in one mapping, wherever in the document: serde maps keep the
+/// last, which silently drops an output or a config value. `1` and `"1"` count as the same
+/// key, as they become the same string.
+struct NoDuplicates;
+
+impl<'de> DeserializeSeed<'de> for NoDuplicates {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NoDuplicates {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = HashSet::new();
+        while map.next_key_seed(UniqueKey(&mut seen))?.is_some() {
+            map.next_value_seed(NoDuplicates)?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(NoDuplicates)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_enum(data).map(|_| ())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A mapping key, refused when `seen` has it already. The error is raised while serde_yaml
+/// visits the key, so that it is located at the key.
+struct UniqueKey<'s>(&'s mut HashSet<String>);
+
+impl<'de> DeserializeSeed<'de> for UniqueKey<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl UniqueKey<'_> {
+    fn scalar<E: de::Error>(self, key: String) -> Result<(), E> {
+        if self.0.contains(&key) {
+            return Err(E::custom(format!("`{key}` is given twice")));
+        }
+        self.0.insert(key);
+        Ok(())
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueKey<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping key")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.scalar(v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.scalar(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.scalar(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.scalar(v.to_string())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.scalar(v.to_string())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.scalar("null".to_string())
+    }
+
+    // A key that is itself a collection is compared with nothing, but checked inside.
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        NoDuplicates.visit_map(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        NoDuplicates.visit_seq(seq)
+    }
+}
+
+/// What a config key that the built-in templates read holds.
+#[derive(Clone, Copy)]
+enum Holds {
+    /// Role names: a list, or one string of names separated by commas.
+    Roles,
+    Bool,
+    Text,
+    /// A Cargo feature name, or `true` / `false`.
+    Feature,
+}
+
+/// Every config key the built-in templates (and the context they see) read.
+const KNOWN_KEYS: [(&str, Holds); 10] = [
+    ("handlerRoles", Holds::Roles),
+    ("hostRoles", Holds::Roles),
+    ("skipInterface", Holds::Bool),
+    ("hostClassName", Holds::Text),
+    ("handlersClassName", Holds::Text),
+    ("use", Holds::Text),
+    ("package", Holds::Text),
+    ("import", Holds::Text),
+    ("module", Holds::Text),
+    ("guestFeature", Holds::Feature),
+];
+
+impl Codegen {
+    /// Checks the config of every target, which otherwise would silently give unconfigured
+    /// output: the keys the built-in templates read must hold the right type, and name roles
+    /// among `roles` (the schema's); other keys are errors for the outputs in `built_in` (whose
+    /// templates are built in), and left to the user's own templates elsewhere.
+    pub fn check_config(&self, built_in: &[&str], roles: &[&str]) -> Diagnostics {
+        let mut errors = Diagnostics::default();
+        let top_reaches_built_in = self
+            .generates
+            .keys()
+            .any(|o| built_in.contains(&o.as_str()));
+        let top = [Step::Key("config")];
+        self.check_keys(&self.config, &top, top_reaches_built_in, roles, &mut errors);
+        for (output, target) in &self.generates {
+            let path = [
+                Step::Key("generates"),
+                Step::Key(output),
+                Step::Key("config"),
+            ];
+            let strict = built_in.contains(&output.as_str());
+            self.check_keys(&target.config, &path, strict, roles, &mut errors);
+        }
+        errors
+    }
+
+    fn check_keys<'a>(
+        &self,
+        config: &'a Map<String, Value>,
+        path: &[Step<'a>],
+        strict: bool,
+        roles: &[&str],
+        errors: &mut Diagnostics,
+    ) {
+        for (key, value) in config {
+            let at = |steps: &[Step<'a>]| {
+                let mut full = path.to_vec();
+                full.push(Step::Key(key));
+                full.extend_from_slice(steps);
+                full
+            };
+            let Some((_, holds)) = KNOWN_KEYS.iter().find(|(k, _)| k == key) else {
+                if strict {
+                    let mut message = format!("unknown config key `{key}`");
+                    if let Some(near) = KNOWN_KEYS.iter().map(|(k, _)| *k).find(|k| {
+                        strsim::damerau_levenshtein(&k.to_lowercase(), &key.to_lowercase()) <= 2
+                    }) {
+                        message.push_str(&format!(" (did you mean `{near}`?)"));
+                    }
+                    message.push_str(": no built-in template reads it");
+                    errors.push(self.error_at(&at(&[]), true, &message));
+                }
+                continue;
+            };
+            let wrong_type = |expected: &str| {
+                let message = format!("`{key}` is {expected}, not `{value}`");
+                self.error_at(&at(&[]), false, &message)
+            };
+            match (holds, value) {
+                (Holds::Roles, Value::Array(items)) => {
+                    for (index, item) in items.iter().enumerate() {
+                        let error = match item {
+                            Value::String(role) if roles.contains(&role.as_str()) => continue,
+                            Value::String(role) => unknown_role(key, role, roles),
+                            other => format!("`{key}` lists role names, not `{other}`"),
+                        };
+                        errors.push(self.error_at(&at(&[Step::Index(index)]), false, &error));
+                    }
+                }
+                (Holds::Roles, Value::String(list)) => {
+                    let names = list.split(',').map(str::trim).filter(|r| !r.is_empty());
+                    for role in names.filter(|r| !roles.contains(r)) {
+                        let error = unknown_role(key, role, roles);
+                        errors.push(self.error_at(&at(&[]), false, &error));
+                    }
+                }
+                (Holds::Roles, _) => errors.push(wrong_type("a list of role names")),
+                (Holds::Bool, Value::Bool(_)) | (Holds::Text, Value::String(_)) => {}
+                (Holds::Feature, Value::Bool(_) | Value::String(_)) => {}
+                (Holds::Bool, _) => errors.push(wrong_type("`true` or `false`")),
+                (Holds::Text, _) => errors.push(wrong_type("a string")),
+                (Holds::Feature, _) => errors.push(wrong_type(
+                    "a Cargo feature name, `true` (`guest`) or `false`",
+                )),
+            }
+        }
+    }
+
+    /// An error about the node at `path` of this document (its key when `key`), as
+    /// `codegen.yaml:line:col: message`.
+    fn error_at(&self, path: &[Step], key: bool, message: &str) -> Diagnostic {
+        let source = &self.source;
+        match locate(&source.text, source.document, path, key) {
+            Some((line, column)) => {
+                Diagnostic::error(format!("{}:{line}:{column}: {message}", source.name))
+            }
+            None => Diagnostic::error(format!("{}: {message}", source.name)),
+        }
+    }
+}
+
+fn unknown_role(key: &str, role: &str, roles: &[&str]) -> String {
+    let known = if roles.is_empty() {
+        "the schema has no roles".to_string()
+    } else {
+        format!("its roles are {}", roles.join(", "))
+    };
+    format!("`{key}` names the role `{role}`, which the schema does not define; {known}")
+}
+
+/// One step from a YAML node to one inside it.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The line and column of the node at `path` in document `document` of `text` (of its key
+/// when `key`). serde_yaml keeps no positions in what it parses, but locates an error at the
+/// node it is visiting: so the text is parsed again, failing on purpose at that node.
+fn locate(text: &str, document: usize, path: &[Step], key: bool) -> Option<(usize, usize)> {
+    let document = serde_yaml::Deserializer::from_str(text).nth(document)?;
+    let error = Find { path, key }.deserialize(document).err()?;
+    error.location().map(|at| (at.line(), at.column()))
+}
+
+/// Walks `path`, and fails at its end.
+struct Find<'p> {
+    path: &'p [Step<'p>],
+    key: bool,
+}
+
+const HERE: &str = "here";
+
+impl<'de> DeserializeSeed<'de> for Find<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Find<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some((Step::Key(wanted), rest)) = self.path.split_first() else {
+            return Err(de::Error::custom(HERE));
+        };
+        let fail_at_key = self.key && rest.is_empty();
+        while let Some(found) = map.next_key_seed(KeyIs {
+            wanted,
+            fail: fail_at_key,
+        })? {
+            if found {
+                return map.next_value_seed(Find {
+                    path: rest,
+                    key: self.key,
+                });
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Some((Step::Index(wanted), rest)) = self.path.split_first() else {
+            return Err(de::Error::custom(HERE));
+        };
+        for _ in 0..*wanted {
+            if seq.next_element::<IgnoredAny>()?.is_none() {
+                return Ok(());
+            }
+        }
+        seq.next_element_seed(Find {
+            path: rest,
+            key: self.key,
+        })
+        .map(|_| ())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.scalar()
+    }
+}
+
+impl Find<'_> {
+    fn scalar<E: de::Error>(self) -> Result<(), E> {
+        if self.path.is_empty() {
+            Err(E::custom(HERE))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Whether a mapping key is `wanted`; with `fail`, an error located at it instead.
+struct KeyIs<'w> {
+    wanted: &'w str,
+    fail: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl KeyIs<'_> {
+    fn scalar<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        match key == self.wanted {
+            true if self.fail => Err(E::custom(HERE)),
+            found => Ok(found),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping key")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        self.scalar(&v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+        self.scalar(&v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        self.scalar(&v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<bool, E> {
+        self.scalar(&v.to_string())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        self.scalar(v)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| false)
+    }
 }

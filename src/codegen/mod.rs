@@ -24,7 +24,9 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value as Json};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input::{self, Scope};
 use crate::model::{self, ImportPaths};
+use crate::parser::ast::Definition;
 
 pub use output::Outcome;
 pub use render::{Origin, Templates};
@@ -37,7 +39,7 @@ pub struct Options {
     pub dry_run: bool,
     /// Run rustfmt / gofmt over the output when they are installed.
     pub format: bool,
-    /// Permit outputs outside the codegen file's folder.
+    /// Permit reading and writing outside the codegen file's folder.
     pub allow_outside: bool,
     pub imports: ImportPaths,
 }
@@ -150,8 +152,41 @@ fn render_document(
     } else {
         base
     };
-    let schema = model::load(&base.join(&document.schema), &options.imports)?;
-    let templates = Templates::load(document.templates.as_ref().map(|t| base.join(t)).as_deref())?;
+    // The codegen file's folder is the project's: what it names must be inside (see
+    // `ImportPaths`), so that a shared codegen.yaml cannot read `../.netrc`.
+    let imports = (options.imports.clone())
+        .within(base)
+        .allowing_outside(options.allow_outside);
+    let schema = model::load(&base.join(&document.schema), &imports)?;
+    let user_templates = document.templates.as_ref().map(|t| base.join(t));
+    if let Some(dir) = &user_templates {
+        let scope = Scope::new([base], options.allow_outside);
+        input::admitted(dir, &scope).map_err(|refused| {
+            Diagnostic::error(format!(
+                "{config_name}: cannot read the templates folder `{}`: {}",
+                dir.display(),
+                refused.0
+            ))
+        })?;
+    }
+    let templates = Templates::load(user_templates.as_deref())?;
+    let roles: Vec<&str> = (schema.definitions.iter())
+        .filter_map(|d| match &d.definition {
+            Definition::Role(role) => Some(role.name.value.as_str()),
+            _ => None,
+        })
+        .collect();
+    let built_in: Vec<&str> = (document.generates.iter())
+        .filter(|(relative, target)| {
+            template_name(config_name, relative, target, &templates)
+                .is_ok_and(|name| templates.is_built_in(&name))
+        })
+        .map(|(relative, _)| relative.as_str())
+        .collect();
+    let config_errors = document.check_config(&built_in, &roles);
+    if !config_errors.is_empty() {
+        return Err(config_errors);
+    }
     // Outputs, and nothing else, are relative to the old CLI's `parentDir`.
     let output_path = |relative: &str| match &document.parent_dir {
         Some(dir) => dir.join(relative),

@@ -16,7 +16,11 @@ use serde_json::Value as Json;
 use super::context::{Context, Ty};
 use super::names::{Case, case};
 use super::rust;
-use crate::diagnostic::{Diagnostic, Diagnostics, io_reason};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input;
+
+/// The largest template file read; the built-in ones are a few KiB.
+pub const MAX_TEMPLATE_SIZE: u64 = 16 << 20;
 
 /// Every file under `templates/`, by name (its path without `.hbs`).
 const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -55,13 +59,17 @@ impl Templates {
         let mut errors = Diagnostics::default();
         if let Some(dir) = user_dir {
             for (name, path) in user_templates(dir)? {
-                let source = match std::fs::read_to_string(&path) {
+                let read = input::read(&path, MAX_TEMPLATE_SIZE, "a template")
+                    .map_err(|refused| refused.0)
+                    .and_then(|bytes| {
+                        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+                    });
+                let source = match read {
                     Ok(source) => source,
-                    Err(error) => {
+                    Err(reason) => {
                         errors.push(Diagnostic::error(format!(
-                            "cannot read the template `{}`: {}",
-                            path.display(),
-                            io_reason(&error)
+                            "cannot read the template `{}`: {reason}",
+                            path.display()
                         )));
                         continue;
                     }
@@ -72,11 +80,44 @@ impl Templates {
                 }
             }
         }
+        if user_dir.is_some()
+            && errors.is_empty()
+            && let Err(error) = templates.check_partials()
+        {
+            errors.push(error);
+        }
         if errors.is_empty() {
             Ok(templates)
         } else {
             Err(errors)
         }
+    }
+
+    /// Refuses partials (`{{> name}}`) that include each other, or nest more than
+    /// [`MAX_INCLUDE_DEPTH`] deep: handlebars-rust recurses without a limit, until the stack
+    /// overflows. Checked over the templates as written, before anything renders.
+    fn check_partials(&self) -> Result<(), Diagnostic> {
+        let mut graph = PartialGraph::default();
+        for name in self.templates.keys() {
+            if let Some(Ok(template)) = self.compiled(name) {
+                graph.scan(template, name);
+            }
+        }
+        let mut depths = BTreeMap::new();
+        let mut chain = Vec::new();
+        for name in self.templates.keys() {
+            if let Err((first, position, reason)) = graph.depth(name, &mut depths, &mut chain) {
+                let file = match self.templates.get(&first).map(|e| &e.origin) {
+                    Some(Origin::User(path)) => path.display().to_string(),
+                    _ => format!("templates/{first}.hbs (built in)"),
+                };
+                return Err(Diagnostic::error(format!(
+                    "{file}:{}:{}: invalid template: {reason}",
+                    position.0, position.1
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn add(&mut self, name: &str, source: Cow<'static, str>, origin: Origin) {
@@ -92,7 +133,7 @@ impl Templates {
     pub(super) fn compiled(&self, name: &str) -> Option<&Result<Template, Diagnostic>> {
         let entry = self.templates.get(name)?;
         Some(entry.compiled.get_or_init(|| {
-            let invalid = |position: Option<(usize, usize)>, reason: String| {
+            let invalid = |position: Option<At>, reason: String| {
                 let file = match &entry.origin {
                     Origin::BuiltIn => format!("templates/{name}.hbs (built in)"),
                     Origin::User(path) => path.display().to_string(),
@@ -120,6 +161,13 @@ impl Templates {
             .iter()
             .filter(|(name, _)| !is_partial(name))
             .map(|(name, entry)| (name.as_str(), &entry.origin))
+    }
+
+    /// Whether `name` is a built-in template (not one of the user's that replaces it).
+    pub fn is_built_in(&self, name: &str) -> bool {
+        self.templates
+            .get(name)
+            .is_some_and(|entry| entry.origin == Origin::BuiltIn)
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -170,6 +218,128 @@ impl Templates {
             }
             registry
         })
+    }
+}
+
+/// Which partials each template (or inline partial) renders, where.
+#[derive(Default)]
+struct PartialGraph {
+    /// By template name: the partials it names, each with the line and column of the call.
+    /// `@partial-block` stands for the bodies of every `{{#> partial}}...{{/partial}}`, and
+    /// `*` for a partial named by an expression, which may be any template but the caller.
+    calls: BTreeMap<String, Vec<(String, At)>>,
+}
+
+/// A line and column in a template.
+type At = (usize, usize);
+
+const PARTIAL_BLOCK: &str = "@partial-block";
+const ANY_PARTIAL: &str = "*";
+
+impl PartialGraph {
+    /// Records the partials `template` renders as calls of `node`.
+    fn scan(&mut self, template: &Template, node: &str) {
+        use handlebars::template::{Parameter, TemplateElement as E};
+        for (index, element) in template.elements.iter().enumerate() {
+            let at = template
+                .mapping
+                .get(index)
+                .map_or((1, 1), |mapping| (mapping.0, mapping.1));
+            match element {
+                E::PartialExpression(call) | E::PartialBlock(call) => {
+                    let target = match &call.name {
+                        Parameter::Literal(Json::String(name)) => name.as_str(),
+                        name => name.as_name().unwrap_or(ANY_PARTIAL),
+                    };
+                    self.calls
+                        .entry(node.to_string())
+                        .or_default()
+                        .push((target.to_string(), at));
+                    if let Some(body) = &call.template {
+                        self.scan(body, node);
+                        // The body renders wherever the partial says `{{> @partial-block}}`.
+                        self.scan(body, PARTIAL_BLOCK);
+                    }
+                }
+                E::HelperBlock(block) => {
+                    for body in block.template.iter().chain(&block.inverse) {
+                        self.scan(body, node);
+                    }
+                }
+                E::DecoratorBlock(decorator) => {
+                    // `{{#*inline "name"}}` defines a partial: calls of `name` may run it.
+                    let inline = match decorator.params.first() {
+                        Some(Parameter::Literal(Json::String(name)))
+                            if decorator.name.as_name() == Some("inline") =>
+                        {
+                            name.as_str()
+                        }
+                        _ => node,
+                    };
+                    if let Some(body) = &decorator.template {
+                        self.scan(body, inline);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The partials `name` may render, with where it calls them.
+    fn callees(&self, name: &str) -> Vec<(&str, At)> {
+        let Some(calls) = self.calls.get(name) else {
+            return Vec::new();
+        };
+        let mut callees = Vec::new();
+        for (target, at) in calls {
+            if target == ANY_PARTIAL {
+                let others = self.calls.keys().filter(|other| *other != name);
+                callees.extend(others.map(|other| (other.as_str(), *at)));
+            } else {
+                callees.push((target.as_str(), *at));
+            }
+        }
+        callees
+    }
+
+    /// How deeply partials nest below `name` (memoised in `depths`); `chain` holds the calls
+    /// being followed. An error names the template and position where the chain starts.
+    fn depth<'g>(
+        &'g self,
+        name: &'g str,
+        depths: &mut BTreeMap<&'g str, usize>,
+        chain: &mut Vec<(&'g str, At)>,
+    ) -> Result<usize, (String, At, String)> {
+        if let Some(depth) = depths.get(name) {
+            return Ok(*depth);
+        }
+        let names = |chain: &[(&str, At)], last: &str| {
+            let mut names: Vec<&str> = chain.iter().map(|(n, _)| *n).collect();
+            names.push(last);
+            names.join(" → ")
+        };
+        if let Some(at) = chain.iter().position(|(n, _)| *n == name) {
+            let (first, position) = chain[at];
+            let reason = format!("partials include each other: {}", names(&chain[at..], name));
+            return Err((first.to_string(), position, reason));
+        }
+        if chain.len() >= MAX_INCLUDE_DEPTH {
+            let (first, position) = chain[0];
+            let reason = format!(
+                "partials nest more than {MAX_INCLUDE_DEPTH} deep: {}",
+                names(chain, name)
+            );
+            return Err((first.to_string(), position, reason));
+        }
+        let mut deepest = 0;
+        for (callee, at) in self.callees(name) {
+            chain.push((name, at));
+            let depth = self.depth(callee, depths, chain);
+            chain.pop();
+            deepest = deepest.max(depth? + 1);
+        }
+        depths.insert(name, deepest);
+        Ok(deepest)
     }
 }
 

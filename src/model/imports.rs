@@ -4,13 +4,23 @@
 //! `$WAPC_HOME/definitions` (by default `~/.wapc/definitions`, where the old CLI's `wapc install`
 //! put shared definitions). In each, `x` itself if it names a `.widl` file, then `x.widl`, then
 //! `x/index.widl`, as the old CLI did.
+//!
+//! Every file read must lie (symlinks resolved) inside the project folder, an `--include`
+//! folder or the definitions folder, unless `--allow-outside`: a shared schema must not read
+//! `../../.netrc`. The project folder is the codegen file's for `wapc generate`, and the
+//! schema's own folder for `wapc check` and `wapc ast`.
 
 use std::path::{Path, PathBuf};
+
+use crate::input::Scope;
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportPaths {
     includes: Vec<PathBuf>,
     definitions: Option<PathBuf>,
+    /// The project folder; `None`: the loaded schema's own folder.
+    project: Option<PathBuf>,
+    allow_outside: bool,
 }
 
 impl ImportPaths {
@@ -19,6 +29,7 @@ impl ImportPaths {
         ImportPaths {
             includes,
             definitions: Self::home().map(|h| h.join("definitions")),
+            ..Self::default()
         }
     }
 
@@ -33,8 +44,37 @@ impl ImportPaths {
     pub fn only(includes: Vec<PathBuf>) -> Self {
         ImportPaths {
             includes,
-            definitions: None,
+            ..Self::default()
         }
+    }
+
+    /// Files may be read inside `project` (instead of the schema's own folder).
+    pub fn within(self, project: &Path) -> Self {
+        ImportPaths {
+            project: Some(project.to_path_buf()),
+            ..self
+        }
+    }
+
+    /// Files may be read anywhere when `allow` (`--allow-outside`).
+    pub fn allowing_outside(self, allow: bool) -> Self {
+        ImportPaths {
+            allow_outside: allow,
+            ..self
+        }
+    }
+
+    /// The folders that loading `schema` may read from.
+    pub fn scope(&self, schema: &Path) -> Scope {
+        let project = self
+            .project
+            .as_deref()
+            .or_else(|| schema.parent())
+            .unwrap_or(Path::new(""));
+        let folders = std::iter::once(project)
+            .chain(self.includes.iter().map(PathBuf::as_path))
+            .chain(self.definitions.as_deref());
+        Scope::new(folders, self.allow_outside)
     }
 
     /// The file that `location`, imported from the file at `importer`, refers to.
@@ -76,6 +116,7 @@ mod tests {
         let paths = ImportPaths {
             includes: vec![PathBuf::from("inc")],
             definitions: Some(PathBuf::from("home/definitions")),
+            ..ImportPaths::default()
         };
         let searched = paths.searched(Path::new("api/schema.widl"), "wapc/core");
         let expected: Vec<PathBuf> = [

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span, io_reason};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::input::{self, Scope};
 use crate::parser::{self, ast::*};
 
 pub use imports::ImportPaths;
@@ -25,6 +26,10 @@ pub const PRIMITIVES: [&str; 15] = [
 /// The largest schema file read. Real schemas are kilobytes; parsing holds several times a
 /// file's size in memory, so a runaway file is refused rather than exhausting it.
 pub const MAX_FILE_SIZE: u64 = 16 << 20;
+
+/// The most a schema and its imports may hold together. Parsing takes about 60 times a
+/// file's size in memory, so this keeps a run within about 2 GB (ten 5 MB imports took 4 GB).
+pub const MAX_TOTAL_SIZE: u64 = 32 << 20;
 
 /// How deeply imports may nest before the chain is refused.
 pub const MAX_IMPORT_DEPTH: usize = 64;
@@ -57,6 +62,8 @@ pub struct ScopedDefinition {
 pub fn load(path: &Path, imports: &ImportPaths) -> Result<Schema, Diagnostics> {
     let mut loader = Loader {
         imports,
+        scope: imports.scope(path),
+        read: 0,
         loaded: HashMap::new(),
         stack: Vec::new(),
         errors: Diagnostics::default(),
@@ -139,6 +146,10 @@ impl LoadedFile {
 
 struct Loader<'a> {
     imports: &'a ImportPaths,
+    /// Where files may be read from.
+    scope: Scope,
+    /// The bytes of every file read so far, against [`MAX_TOTAL_SIZE`].
+    read: u64,
     /// Files already loaded, by canonical path: a file imported twice is read once.
     loaded: HashMap<PathBuf, Rc<LoadedFile>>,
     /// The chain of files being loaded, for finding cycles.
@@ -159,14 +170,12 @@ impl Loader<'_> {
             Some((file, span)) => Diagnostic::at(file, span, message),
             None => Diagnostic::error(message),
         };
-        let canonical = match path.canonicalize() {
+        let cannot_read =
+            |reason: String| located(format!("cannot read `{}`: {reason}", path.display()));
+        let canonical = match input::admitted(path, &self.scope) {
             Ok(canonical) => canonical,
-            Err(error) => {
-                self.errors.push(located(format!(
-                    "cannot read `{}`: {}",
-                    path.display(),
-                    io_reason(&error)
-                )));
+            Err(refused) => {
+                self.errors.push(cannot_read(refused.0));
                 return None;
             }
         };
@@ -193,16 +202,20 @@ impl Loader<'_> {
             Ok(file) => Arc::new(file),
             Err(error) => {
                 self.errors.push(match error {
-                    ReadError::Io(error) => located(format!(
-                        "cannot read `{}`: {}",
-                        path.display(),
-                        io_reason(&error)
-                    )),
+                    ReadError::Refused(refused) => cannot_read(refused.0),
                     ReadError::Utf8(diagnostic) => *diagnostic,
                 });
                 return None;
             }
         };
+        self.read += file.text.len() as u64;
+        if self.read > MAX_TOTAL_SIZE {
+            self.errors.push(cannot_read(format!(
+                "with it, the schema and its imports are more than {} MiB together",
+                MAX_TOTAL_SIZE >> 20
+            )));
+            return None;
+        }
         self.files.push(Arc::clone(&file));
         let document = match parser::parse(&file) {
             Ok(document) => document,
@@ -314,21 +327,13 @@ impl Loader<'_> {
 }
 
 enum ReadError {
-    Io(std::io::Error),
+    Refused(input::Refused),
     Utf8(Box<Diagnostic>),
 }
 
 /// Reads a schema; text that is not UTF-8 is an error located at the first bad byte.
 fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
-    let size = std::fs::metadata(path).map_err(ReadError::Io)?.len();
-    if size > MAX_FILE_SIZE {
-        return Err(ReadError::Io(std::io::Error::other(format!(
-            "it is {} MiB; a schema may be at most {} MiB",
-            size.div_ceil(1 << 20),
-            MAX_FILE_SIZE >> 20
-        ))));
-    }
-    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    let bytes = input::read(path, MAX_FILE_SIZE, "a schema").map_err(ReadError::Refused)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path, text)),
         Err(error) => {

@@ -1,0 +1,126 @@
+//! Reading the user's files: only regular files, only inside the folders a run may read, and
+//! never more than a limit, however large the file claims (or turns out) to be.
+//!
+//! Schemas, imports, codegen files and templates travel between teams, so what they name is
+//! untrusted: a schema importing `../../.netrc`, a symlink to `/etc/shadow`, a FIFO or
+//! `/dev/zero` must not be read.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::io_reason;
+
+/// The folders a run may read from (canonical), or anywhere (`--allow-outside`).
+#[derive(Clone, Debug)]
+pub struct Scope {
+    /// `None`: anywhere.
+    roots: Option<Vec<PathBuf>>,
+}
+
+impl Scope {
+    /// The given folders (those that exist), or anywhere when `allow_outside`.
+    pub fn new<'a>(folders: impl IntoIterator<Item = &'a Path>, allow_outside: bool) -> Self {
+        let roots = (!allow_outside).then(|| {
+            folders
+                .into_iter()
+                .filter_map(|folder| folder_of(folder).canonicalize().ok())
+                .collect()
+        });
+        Scope { roots }
+    }
+
+    /// Whether the file at `canonical` (symlinks resolved) lies inside one of the folders.
+    pub fn admits(&self, canonical: &Path) -> bool {
+        self.roots
+            .as_ref()
+            .is_none_or(|roots| roots.iter().any(|root| canonical.starts_with(root)))
+    }
+}
+
+/// `""` (a bare file name's parent) is the working directory.
+fn folder_of(path: &Path) -> &Path {
+    if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    }
+}
+
+/// Why a file was not read, in a user's words (for `cannot read `FILE`: {reason}`).
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+/// Checks that `path` may be read under `scope`; its canonical path when it may.
+pub fn admitted(path: &Path, scope: &Scope) -> Result<PathBuf, Refused> {
+    let canonical = path
+        .canonicalize()
+        .map_err(|error| Refused(io_reason(&error)))?;
+    if !scope.admits(&canonical) {
+        return Err(Refused(
+            "it is outside the project folder and the include folders (pass --allow-outside to read it)"
+                .to_string(),
+        ));
+    }
+    Ok(canonical)
+}
+
+/// Reads at most `limit` bytes of the regular file at `path` (following symlinks); `what`
+/// names the kind of file in the message when it is larger ("a schema").
+pub fn read(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+    let too_large = |size: &str| {
+        Refused(format!(
+            "it is {size}; {what} may be at most {}",
+            mebibytes(limit)
+        ))
+    };
+    // Checked before opening: opening a FIFO for reading waits for a writer.
+    let metadata = std::fs::metadata(path).map_err(|error| Refused(io_reason(&error)))?;
+    if metadata.is_dir() {
+        return Err(Refused("it is a directory".to_string()));
+    }
+    if !metadata.is_file() {
+        return Err(Refused("it is not a regular file".to_string()));
+    }
+    if metadata.len() > limit {
+        return Err(too_large(&mebibytes(metadata.len())));
+    }
+    let file = open(path).map_err(|error| Refused(io_reason(&error)))?;
+    // The file may have been swapped for something else since: check what was opened.
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(Refused("it is not a regular file".to_string()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // One byte past the limit tells a file that grew past it from one that ends there.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| Refused(io_reason(&error)))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(&format!("more than {}", mebibytes(limit))));
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    // Non-blocking, so that a FIFO swapped in after the check cannot hang the run; a
+    // regular file reads the same either way.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// `16 MiB` or `1 KiB`, rounded up.
+fn mebibytes(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes.div_ceil(1 << 20))
+    } else {
+        format!("{} KiB", bytes.div_ceil(1 << 10))
+    }
+}
