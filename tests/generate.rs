@@ -348,3 +348,24 @@ fn the_bundled_example_is_up_to_date() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_codegen_yaml_example_is_valid_and_names_every_kind_of_target() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, stdout, stderr) = run(
+        root,
+        &["generate", "--dry-run", "--no-format", "codegen.yaml.example"],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // Both documents were read, the new and the old target forms included.
+    for shown in [
+        "examples/greeter/src/generated.rs",
+        "skipped    examples/greeter/src/lib.rs",
+        "examples/greeter/other/go/module.go (tinygo/module)",
+        "examples/greeter/other/go/main.go (tinygo/scaffold)",
+        "examples/greeter/other/assembly/index.ts (assemblyscript/scaffold)",
+    ] {
+        assert!(stdout.contains(shown), "`{shown}` missing from:\n{stdout}");
+    }
+    assert!(!root.join("examples/greeter/other").exists(), "--dry-run wrote");
+}
