@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -80,6 +81,9 @@ Examples:
         /// Write nothing; print what would be written
         #[arg(long)]
         dry_run: bool,
+        /// Generate again whenever the codegen file, a schema, an import or a template changes
+        #[arg(long, conflicts_with_all = ["check", "dry_run"])]
+        watch: bool,
         /// Do not run rustfmt / gofmt over the output
         #[arg(long)]
         no_format: bool,
@@ -223,19 +227,23 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             config,
             check,
             dry_run,
+            watch,
             no_format,
             allow_outside,
             imports,
-        } => generate(
-            &config,
-            &codegen::Options {
+        } => {
+            let options = codegen::Options {
                 check,
                 dry_run,
                 format: !no_format,
                 allow_outside,
                 imports: imports.paths(),
-            },
-        ),
+            };
+            match watch {
+                true => generate_watching(&config, &options),
+                false => generate(&config, &options),
+            }
+        }
         Command::New {
             template,
             dir,
@@ -263,12 +271,44 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
 }
 
 fn generate(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
-    let files = match codegen::generate(config, options) {
-        Ok(files) => files,
-        Err(errors) => return Ok(report(&errors)),
-    };
+    match codegen::generate(config, options) {
+        Ok(files) => list_generated(&files, options),
+        Err(errors) => Ok(report(&errors)),
+    }
+}
+
+/// `generate` after each change, until Ctrl-C (exit 0).
+fn generate_watching(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
+    let mut failed = None;
+    let watched = codegen::watch::watch(config, options, |result| {
+        let listed = match result {
+            Ok(files) => list_generated(&files, options).map(drop),
+            Err(errors) => {
+                report(&errors);
+                Ok(())
+            }
+        };
+        match listed.and_then(|()| tell(format_args!("watching for changes (Ctrl-C stops)\n"))) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(error) => {
+                failed = Some(error);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    match (failed, watched) {
+        (Some(error), _) => Err(error),
+        (None, Ok(())) => Ok(ExitCode::SUCCESS),
+        (None, Err(error)) => Ok(report(&error.into())),
+    }
+}
+
+fn list_generated(
+    files: &[codegen::GeneratedFile],
+    options: &codegen::Options,
+) -> Result<ExitCode, WriteFailed> {
     let mut stale = 0;
-    for file in &files {
+    for file in files {
         let path = shown(&file.path);
         let line = match (file.outcome, options.check || options.dry_run) {
             (Outcome::Written, true) => {
