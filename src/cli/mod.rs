@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::codegen::output::shown;
 use crate::codegen::{self, Outcome};
 use crate::diagnostic::Diagnostics;
+use crate::install;
 use crate::model::{self, ImportPaths};
 use crate::project;
 
@@ -123,6 +124,24 @@ Examples:
     /// List built-in templates, or copy one out to customise it
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Install shared definitions or a project template into $WAPC_HOME (default ~/.wapc)
+    #[command(after_help = "\
+Examples:
+  wapc install ./acme-definitions
+  wapc install acme-templates.tgz
+  wapc install https://github.com/acme/widl-definitions.git
+  wapc install --list
+
+A package has a wapc.yaml at its root: `kind: definitions` or `kind: templates`, and its
+`name` (e.g. acme/iface): then `import * from \"acme/iface\"` or `wapc new acme/iface` finds it.")]
+    Install {
+        /// A package folder, a .tgz of one, or a git repository (a URL or a path ending in .git)
+        #[arg(required_unless_present = "list")]
+        source: Option<String>,
+        /// List the installed packages
+        #[arg(long, conflicts_with = "source")]
+        list: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -267,6 +286,34 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             templates_list(templates.as_deref())
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
+        Command::Install { source, .. } => install(source.as_deref()),
+    }
+}
+
+/// Installs `source`, or lists what is installed.
+fn install(source: Option<&str>) -> Result<ExitCode, WriteFailed> {
+    let Some(source) = source else {
+        let installed = match install::list() {
+            Ok(installed) => installed,
+            Err(error) => return Ok(report(&error.into())),
+        };
+        for package in installed {
+            let kind = package.kind.folder();
+            say!("{kind:<12} {:<24} {}", package.name, package.description);
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    match install::install(source) {
+        Ok(package) => {
+            say!(
+                "installed  {} `{}` in {}",
+                package.kind.folder(),
+                package.name,
+                shown(&package.path)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => Ok(report(&error.into())),
     }
 }
 
