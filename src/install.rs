@@ -128,7 +128,11 @@ pub fn install(source: &str) -> Result<Installed, Diagnostic> {
         std::fs::rename(&target, old.path().join("package"))
             .map_err(|e| fail("replace", &target, e))?;
     }
-    std::fs::rename(staging.path(), &target).map_err(|e| fail("create", &target, e))?;
+    std::fs::rename(staging.path(), &target).map_err(|e| {
+        // Put the earlier install back rather than leave none.
+        let _ = std::fs::rename(old.path().join("package"), &target);
+        fail("create", &target, e)
+    })?;
     Ok(Installed {
         kind: manifest.kind,
         name: manifest.name,

@@ -6,7 +6,7 @@
 //! finish (its files are written whole, see [`super::output::write_all`]) and then ends the
 //! watch without an error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -62,11 +62,17 @@ impl Inputs {
         self.files.contains(path) || self.folders.iter().any(|f| path.starts_with(f))
     }
 
-    /// The folders to watch, and whether below them too.
+    /// The folders to watch, and whether below them too (once each: a second watch of a
+    /// folder would replace the first).
     fn watches(&self) -> BTreeSet<(PathBuf, bool)> {
-        let parents = (self.files.iter()).filter_map(|f| Some((f.parent()?.to_path_buf(), false)));
-        let folders = self.folders.iter().map(|f| (f.clone(), true));
-        parents.chain(folders).collect()
+        let mut watches = BTreeMap::new();
+        for parent in self.files.iter().filter_map(|f| f.parent()) {
+            watches.entry(parent.to_path_buf()).or_insert(false);
+        }
+        for folder in &self.folders {
+            watches.insert(folder.clone(), true);
+        }
+        watches.into_iter().collect()
     }
 }
 
