@@ -1,13 +1,14 @@
 //! `wapc`: the WIDL code generator.
 //!
-//! The modules depend one way only: `cli` → `project` → `codegen` → `model` → `parser`, with
-//! `diagnostic` shared by all of them. The library can be driven from a `build.rs` as well as
-//! from the CLI.
+//! The modules depend one way only: `cli` → `project` → `codegen` → `model` → `parser`, and
+//! `cli` → `install` → `model` (for `$WAPC_HOME`), with `diagnostic` shared by all of them.
+//! The library can be driven from a `build.rs` as well as from the CLI.
 
 pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
 pub mod input;
+pub mod install;
 pub mod model;
 pub mod parser;
 pub mod project;

@@ -1,5 +1,5 @@
-//! `wapc new`: project templates (built in, a folder, or `$WAPC_HOME/templates/NAME`) rendered
-//! into a new project folder.
+//! `wapc new`: project templates (built in, a folder, or `$WAPC_HOME/templates/NAME`, where
+//! `wapc install` puts them) rendered into a new project folder.
 //!
 //! A template is a folder with a `.template` manifest (name, description, variables) and files:
 //! `*.hbs` files are rendered with the variables (and the codegen helpers) and lose the suffix;
@@ -77,7 +77,13 @@ pub fn built_in() -> Vec<(String, String)> {
 pub fn find(reference: &str) -> Result<ProjectTemplate, Diagnostic> {
     let looks_like_path = reference.contains('/') || reference.starts_with('.');
     if looks_like_path {
-        return load_folder(Path::new(reference));
+        // `acme/hello` is an installed template (`wapc install`) unless a folder is there.
+        let installed = Some(Path::new(reference))
+            .filter(|path| !path.exists())
+            .filter(|path| path.components().all(|c| matches!(c, Component::Normal(_))))
+            .and_then(|path| Some(ImportPaths::home()?.join("templates").join(path)))
+            .filter(|home| home.is_dir());
+        return load_folder(installed.as_deref().unwrap_or(Path::new(reference)));
     }
     let name = ALIASES
         .iter()

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::codegen::output::shown;
 use crate::codegen::{self, Outcome};
 use crate::diagnostic::Diagnostics;
+use crate::install;
 use crate::model::{self, ImportPaths};
 use crate::project;
 
@@ -80,6 +82,9 @@ Examples:
         /// Write nothing; print what would be written
         #[arg(long)]
         dry_run: bool,
+        /// Generate again whenever the codegen file, a schema, an import or a template changes
+        #[arg(long, conflicts_with_all = ["check", "dry_run"])]
+        watch: bool,
         /// Do not run rustfmt / gofmt over the output
         #[arg(long)]
         no_format: bool,
@@ -119,6 +124,24 @@ Examples:
     /// List built-in templates, or copy one out to customise it
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Install shared definitions or a project template into $WAPC_HOME (default ~/.wapc)
+    #[command(after_help = "\
+Examples:
+  wapc install ./acme-definitions
+  wapc install acme-templates.tgz
+  wapc install https://github.com/acme/widl-definitions.git
+  wapc install --list
+
+A package has a wapc.yaml at its root: `kind: definitions` or `kind: templates`, and its
+`name` (e.g. acme/iface): then `import * from \"acme/iface\"` or `wapc new acme/iface` finds it.")]
+    Install {
+        /// A package folder, a .tgz of one, or a git repository (a URL or a path ending in .git)
+        #[arg(required_unless_present = "list")]
+        source: Option<String>,
+        /// List the installed packages
+        #[arg(long, conflicts_with = "source")]
+        list: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -223,19 +246,23 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             config,
             check,
             dry_run,
+            watch,
             no_format,
             allow_outside,
             imports,
-        } => generate(
-            &config,
-            &codegen::Options {
+        } => {
+            let options = codegen::Options {
                 check,
                 dry_run,
                 format: !no_format,
                 allow_outside,
                 imports: imports.paths(),
-            },
-        ),
+            };
+            match watch {
+                true => generate_watching(&config, &options),
+                false => generate(&config, &options),
+            }
+        }
         Command::New {
             template,
             dir,
@@ -259,16 +286,76 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             templates_list(templates.as_deref())
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
+        Command::Install { source, .. } => install(source.as_deref()),
+    }
+}
+
+/// Installs `source`, or lists what is installed.
+fn install(source: Option<&str>) -> Result<ExitCode, WriteFailed> {
+    let Some(source) = source else {
+        let installed = match install::list() {
+            Ok(installed) => installed,
+            Err(error) => return Ok(report(&error.into())),
+        };
+        for package in installed {
+            let kind = package.kind.folder();
+            say!("{kind:<12} {:<24} {}", package.name, package.description);
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    match install::install(source) {
+        Ok(package) => {
+            say!(
+                "installed  {} `{}` in {}",
+                package.kind.folder(),
+                package.name,
+                shown(&package.path)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => Ok(report(&error.into())),
     }
 }
 
 fn generate(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
-    let files = match codegen::generate(config, options) {
-        Ok(files) => files,
-        Err(errors) => return Ok(report(&errors)),
-    };
+    match codegen::generate(config, options) {
+        Ok(files) => list_generated(&files, options),
+        Err(errors) => Ok(report(&errors)),
+    }
+}
+
+/// `generate` after each change, until Ctrl-C (exit 0).
+fn generate_watching(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
+    let mut failed = None;
+    let watched = codegen::watch::watch(config, options, |result| {
+        let listed = match result {
+            Ok(files) => list_generated(&files, options).map(drop),
+            Err(errors) => {
+                report(&errors);
+                Ok(())
+            }
+        };
+        match listed.and_then(|()| tell(format_args!("watching for changes (Ctrl-C stops)\n"))) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(error) => {
+                failed = Some(error);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    match (failed, watched) {
+        (Some(error), _) => Err(error),
+        (None, Ok(())) => Ok(ExitCode::SUCCESS),
+        (None, Err(error)) => Ok(report(&error.into())),
+    }
+}
+
+fn list_generated(
+    files: &[codegen::GeneratedFile],
+    options: &codegen::Options,
+) -> Result<ExitCode, WriteFailed> {
     let mut stale = 0;
-    for file in &files {
+    for file in files {
         let path = shown(&file.path);
         let line = match (file.outcome, options.check || options.dry_run) {
             (Outcome::Written, true) => {

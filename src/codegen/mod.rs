@@ -16,6 +16,7 @@ mod names;
 pub(crate) mod output;
 pub mod render;
 mod rust;
+pub mod watch;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -105,6 +106,17 @@ const RENDER_STACK: usize = 8 << 20;
 /// Renders every target of every document of the codegen file, then writes them (unless
 /// checking or dry-running). Nothing is written if anything fails to render.
 pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    generate_reading(config_path, options, &mut Vec::new())
+}
+
+/// [`generate`], adding to `read` what the run read, or tried to: the codegen file, each
+/// schema and its imports, and each templates folder (with everything in it).
+fn generate_reading(
+    config_path: &Path,
+    options: &Options,
+    read: &mut Vec<PathBuf>,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    read.push(config_path.to_path_buf());
     // One run at a time per codegen file: two would compare and write the same files at once.
     let _lock = output::lock(config_path)?;
     let documents = config::read(config_path)?;
@@ -113,7 +125,7 @@ pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFi
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();
     for document in &documents {
-        match render_document(base, &config_name, document, options) {
+        match render_document(base, &config_name, document, options, read) {
             Ok(rendered) => files.extend(rendered),
             Err(e) => errors.0.extend(e.0),
         }
@@ -146,6 +158,7 @@ fn render_document(
     config_name: &str,
     document: &config::Codegen,
     options: &Options,
+    read: &mut Vec<PathBuf>,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let base_dir = if base.as_os_str().is_empty() {
         Path::new(".")
@@ -157,8 +170,13 @@ fn render_document(
     let imports = (options.imports.clone())
         .within(base)
         .allowing_outside(options.allow_outside);
-    let schema = model::load(&base.join(&document.schema), &imports)?;
+    let schema_path = base.join(&document.schema);
+    let (schema, files) = model::load_reading(&schema_path, &imports);
     let user_templates = document.templates.as_ref().map(|t| base.join(t));
+    read.push(schema_path);
+    read.extend(files);
+    read.extend(user_templates.clone());
+    let schema = schema?;
     if let Some(dir) = &user_templates {
         let scope = Scope::new([base], options.allow_outside);
         input::admitted(dir, &scope).map_err(|refused| {

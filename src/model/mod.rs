@@ -60,6 +60,15 @@ pub struct ScopedDefinition {
 
 /// Loads a schema and everything it imports, and validates all of it.
 pub fn load(path: &Path, imports: &ImportPaths) -> Result<Schema, Diagnostics> {
+    load_reading(path, imports).0
+}
+
+/// [`load`], and the path of every file it read, the schema's own first, whether or not it
+/// succeeded: what `wapc generate --watch` watches, so that fixing a broken import reruns.
+pub fn load_reading(
+    path: &Path,
+    imports: &ImportPaths,
+) -> (Result<Schema, Diagnostics>, Vec<PathBuf>) {
     let mut loader = Loader {
         imports,
         scope: imports.scope(path),
@@ -72,7 +81,8 @@ pub fn load(path: &Path, imports: &ImportPaths) -> Result<Schema, Diagnostics> {
     let root = loader.load_file(path, None);
     // Only `root` holds the root file now, so its definitions move out rather than copy.
     loader.loaded.clear();
-    match root {
+    let read = loader.files.iter().map(|f| f.path.clone()).collect();
+    let result = match root {
         Some(root) if loader.errors.is_empty() => {
             let (file, definitions) = match Rc::try_unwrap(root) {
                 Ok(root) => (root.file, root.definitions),
@@ -90,7 +100,8 @@ pub fn load(path: &Path, imports: &ImportPaths) -> Result<Schema, Diagnostics> {
             })
         }
         _ => Err(loader.errors),
-    }
+    };
+    (result, read)
 }
 
 /// Parses and validates WIDL text that has no imports (for tests and `build.rs` use).
