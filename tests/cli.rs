@@ -298,6 +298,61 @@ fn ast_includes_imported_definitions() {
     );
 }
 
+// ---- generate ------------------------------------------------------------------------------
+
+/// A project with `codegen.yaml` (one rust/module output, `--no-format` keeps it quick) and a
+/// `deep/sub` folder to run from.
+fn project(name: &str) -> PathBuf {
+    let dir = schemas(name);
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: valid.widl\ngenerates:\n  out/module.rs: {template: rust/module}\n",
+    );
+    std::fs::create_dir_all(dir.join("deep/sub")).unwrap();
+    dir
+}
+
+#[test]
+fn generate_finds_codegen_yaml_in_a_parent_folder() {
+    let dir = project("generate_parent");
+    let output = wapc(&dir.join("deep/sub"), &["generate", "--no-format"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Output paths stay relative to the file found, and are shown from where wapc ran.
+    assert_eq!(stdout(&output), "written    ../../out/module.rs\n");
+    assert!(dir.join("out/module.rs").is_file());
+}
+
+#[test]
+fn generate_a_folder_uses_its_codegen_yaml() {
+    let dir = project("generate_dir");
+    std::fs::rename(dir.join("codegen.yaml"), dir.join("deep/codegen.yaml")).unwrap();
+    write(&dir, "deep/valid.widl", VALID);
+    let output = wapc(&dir, &["generate", "--no-format", "deep"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "written    deep/out/module.rs\n");
+    let missing = wapc(&dir, &["generate", "deep/sub"]);
+    assert_eq!(missing.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&missing), @"error: cannot read `deep/sub/codegen.yaml`: no such file");
+}
+
+#[test]
+fn generate_without_a_codegen_yaml_says_where_it_looked() {
+    // Outside the repository, whose folders above might hold a codegen.yaml.
+    let dir = tempfile::tempdir().unwrap();
+    let output = wapc(dir.path(), &["generate"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    let cwd = dir.path().canonicalize().unwrap();
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: no codegen.yaml in `{}` or any folder above it\n  = note: name one: `wapc generate path/to/codegen.yaml` (or its folder)\n",
+            cwd.display()
+        )
+    );
+}
+
 // ---- usage -----------------------------------------------------------------------------------
 
 #[test]

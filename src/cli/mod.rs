@@ -68,12 +68,13 @@ enum Command {
     /// Generate code from a codegen.yaml
     #[command(after_help = "\
 Examples:
-  wapc generate                  # uses ./codegen.yaml
+  wapc generate                  # codegen.yaml here or in the nearest parent folder
+  wapc generate api              # api/codegen.yaml
   wapc generate api/codegen.yaml --check   # in CI: fail when generated files are stale")]
     Generate {
-        /// The codegen file
-        #[arg(value_name = "FILE", default_value = "codegen.yaml")]
-        config: PathBuf,
+        /// The codegen file, or its folder [default: codegen.yaml here or in a parent folder]
+        #[arg(value_name = "FILE|DIR")]
+        config: Option<PathBuf>,
         /// Write nothing; exit 1 listing the files that are out of date
         #[arg(long, conflicts_with = "dry_run")]
         check: bool,
@@ -227,7 +228,7 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             allow_outside,
             imports,
         } => generate(
-            &config,
+            config.as_deref(),
             &codegen::Options {
                 check,
                 dry_run,
@@ -262,8 +263,12 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
     }
 }
 
-fn generate(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
-    let files = match codegen::generate(config, options) {
+fn generate(config: Option<&Path>, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
+    let config = match codegen::config::find(config) {
+        Ok(config) => config,
+        Err(error) => return Ok(report(&error.into())),
+    };
+    let files = match codegen::generate(&config, options) {
         Ok(files) => files,
         Err(errors) => return Ok(report(&errors)),
     };
