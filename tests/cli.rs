@@ -39,6 +39,27 @@ fn wapc(dir: &Path, args: &[&str]) -> Output {
         .expect("run wapc")
 }
 
+/// Runs `wapc` as [`wapc`] does, with `input` on its stdin.
+fn wapc_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wapc"))
+        .current_dir(dir)
+        .env("WAPC_HOME", dir.join("no-wapc-home"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run wapc");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_vec();
+    // wapc may stop reading early (at its size limit), so the write may fail.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().expect("wait for wapc");
+    let _ = writer.join();
+    output
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
 }
@@ -200,6 +221,31 @@ fn check_with_an_include_folder() {
     }
 }
 
+#[test]
+fn check_reads_stdin_for_a_dash() {
+    let dir = schemas("check_stdin");
+    let valid = wapc_with_stdin(&dir, &["check", "-"], VALID.as_bytes());
+    assert_eq!(valid.status.code(), Some(0), "{}", stderr(&valid));
+    let invalid = wapc_with_stdin(&dir, &["check", "valid.widl", "-"], INVALID.as_bytes());
+    assert_eq!(invalid.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&invalid), @r"
+    error: unknown type `Strin` in field `name` of type `Person`
+     --> <stdin>:4:9
+      |
+    4 |   name: Strin
+      |         ^^^^^
+    ");
+}
+
+#[test]
+fn stdin_is_refused_past_the_schema_size_limit() {
+    let dir = schemas("check_stdin_large");
+    let huge = vec![b' '; (16 << 20) + 1];
+    let output = wapc_with_stdin(&dir, &["check", "-"], &huge);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&output), @"error: cannot read <stdin>: it is more than 16 MiB; a schema may be at most 16 MiB");
+}
+
 // ---- ast -------------------------------------------------------------------------------------
 
 #[test]
@@ -296,6 +342,17 @@ fn ast_includes_imported_definitions() {
             ("Type", "main.widl", false)
         ]
     );
+}
+
+#[test]
+fn ast_reads_stdin_with_imports_from_the_working_directory() {
+    let dir = schemas("ast_stdin");
+    let main = "import { Person } from \"valid\"\ntype Team { lead: Person }\n";
+    let output = wapc_with_stdin(&dir, &["ast", "-"], main.as_bytes());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["file"], "<stdin>");
+    assert_eq!(json["definitions"][1]["file"], "valid.widl");
 }
 
 // ---- generate ------------------------------------------------------------------------------

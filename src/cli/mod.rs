@@ -38,10 +38,10 @@ struct Cli {
 enum Command {
     /// Validate WIDL schemas and print their errors
     #[command(
-        after_help = "Example:\n  wapc check schema.widl\n  wapc check --include ../shared api/*.widl"
+        after_help = "Examples:\n  wapc check schema.widl\n  wapc check --include ../shared api/*.widl\n  cat schema.widl | wapc check -"
     )]
     Check {
-        /// The schemas to check
+        /// The schemas to check (`-` reads one from stdin)
         #[arg(required = true, value_name = "SCHEMA")]
         schemas: Vec<PathBuf>,
         #[command(flatten)]
@@ -51,9 +51,11 @@ enum Command {
         allow_outside: bool,
     },
     /// Print a schema, with its imports resolved, as JSON
-    #[command(after_help = "Example:\n  wapc ast schema.widl --pretty > schema.json")]
+    #[command(
+        after_help = "Examples:\n  wapc ast schema.widl --pretty > schema.json\n  cat schema.widl | wapc ast -"
+    )]
     Ast {
-        /// The schema to print
+        /// The schema to print (`-` reads it from stdin)
         #[arg(value_name = "SCHEMA")]
         schema: PathBuf,
         /// Indent the JSON for reading
@@ -380,15 +382,24 @@ fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
 fn check(schemas: &[PathBuf], imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
     let mut status = ExitCode::SUCCESS;
     for schema in schemas {
-        if let Err(errors) = model::load(schema, imports) {
+        if let Err(errors) = load(schema, imports) {
             status = report(&errors);
         }
     }
     Ok(status)
 }
 
+/// `-` names standard input, as it does for most tools.
+fn load(schema: &Path, imports: &ImportPaths) -> Result<model::Schema, Diagnostics> {
+    if schema == Path::new("-") {
+        model::load_stdin(imports)
+    } else {
+        model::load(schema, imports)
+    }
+}
+
 fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
-    let loaded = match model::load(schema, imports) {
+    let loaded = match load(schema, imports) {
         Ok(loaded) => loaded,
         Err(errors) => return Ok(report(&errors)),
     };
