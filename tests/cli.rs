@@ -410,6 +410,86 @@ fn generate_without_a_codegen_yaml_says_where_it_looked() {
     );
 }
 
+// ---- verbosity -----------------------------------------------------------------------------
+
+#[test]
+fn quiet_prints_errors_only() {
+    let dir = project("quiet");
+    let generated = wapc(&dir, &["generate", "-q", "--no-format"]);
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    assert_eq!(stdout(&generated), "");
+    assert_eq!(stderr(&generated), "");
+    assert!(dir.join("out/module.rs").is_file());
+    let created = wapc(&dir, &["--quiet", "new", "rust", "greeter"]);
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    assert_eq!(stdout(&created), "");
+    assert!(dir.join("greeter").is_dir());
+    let invalid = wapc(&dir, &["-q", "check", "invalid.widl"]);
+    assert_eq!(invalid.status.code(), Some(1));
+    assert!(stderr(&invalid).starts_with("error: unknown type `Strin`"));
+}
+
+#[test]
+fn verbose_says_what_was_read_rendered_and_how_long_it_took() {
+    let dir = project("verbose");
+    write(
+        &dir,
+        "main.widl",
+        "import * from \"valid\"\ntype T { p: Person }\n",
+    );
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: main.widl\ngenerates:\n  out/module.rs: {template: rust/module}\n  out/lib.rs: {template: rust/scaffold}\n",
+    );
+    let output = wapc(&dir.join("deep"), &["generate", "-v", "--no-format"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Verbose lines go to stderr, so that stdout stays what it is without -v.
+    assert_eq!(
+        stdout(&output),
+        "written    ../out/lib.rs\nwritten    ../out/module.rs\n"
+    );
+    let lines: Vec<String> = stderr(&output)
+        .lines()
+        .map(|line| line.split(" in ").next().unwrap_or(line).to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "read       ../codegen.yaml",
+            "read       ../main.widl",
+            "read       ../valid.widl",
+            "rendered   ../out/lib.rs with rust/scaffold",
+            "rendered   ../out/module.rs with rust/module",
+            "done",
+        ]
+    );
+    let checked = wapc(&dir, &["check", "--verbose", "main.widl"]);
+    assert_eq!(checked.status.code(), Some(0));
+    let verbose = stderr(&checked);
+    let lines: Vec<&str> = verbose.lines().collect();
+    assert_eq!(
+        lines[..2],
+        ["read       main.widl", "read       valid.widl"]
+    );
+    assert!(
+        lines[2].starts_with("checked    main.widl in "),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn quiet_and_verbose_together_are_a_usage_error() {
+    let dir = schemas("quiet_verbose");
+    let output = wapc(&dir, &["-q", "check", "-v", "valid.widl"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot be used together"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 // ---- usage -----------------------------------------------------------------------------------
 
 #[test]

@@ -4,8 +4,10 @@ use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::codegen::output::shown;
 use crate::codegen::{self, Outcome};
@@ -32,6 +34,27 @@ Exit status:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print errors only (and what a command is asked for), not the files written
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Also print, on stderr, the files read, which template rendered each file, and timings
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+/// How much a run says besides what it is asked for and its errors.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Set once by [`run`], so that every command reads it without passing it down.
+static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
+
+fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or(Verbosity::Normal)
 }
 
 #[derive(Subcommand, Debug)]
@@ -181,11 +204,39 @@ macro_rules! say {
     ($($arg:tt)*) => { say(format_args!("{}\n", format_args!($($arg)*)))? };
 }
 
+/// [`say!`] for what a command did (`written ...`), which `-q` silences.
+macro_rules! status {
+    ($($arg:tt)*) => { if verbosity() != Verbosity::Quiet { say!($($arg)*) } };
+}
+
+/// A line on stderr that only `-v` prints.
+macro_rules! detail {
+    ($($arg:tt)*) => {
+        if verbosity() == Verbosity::Verbose {
+            tell(format_args!("{}\n", format_args!($($arg)*)))?
+        }
+    };
+}
+
 /// Parses the command line, runs the command and turns its outcome into an exit status. A
 /// closed pipe (`wapc new --list | head -1`) ends the run quietly with success, as it does
 /// for ripgrep; any other failed write is an error, exit 1.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        // clap's `conflicts_with` misses a global flag given after the subcommand.
+        (true, true) => Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--quiet and --verbose cannot be used together",
+            )
+            .exit(),
+        (true, false) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    // `run` is called once per process, so the value is always this one.
+    let _ = VERBOSITY.set(verbosity);
     let outcome = command(cli.command).and_then(|code| {
         std::io::stdout()
             .flush()
@@ -266,17 +317,32 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
 }
 
 fn generate(config: Option<&Path>, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
+    let started = Instant::now();
     let config = match codegen::config::find(config) {
         Ok(config) => config,
         Err(error) => return Ok(report(&error.into())),
     };
+    detail!("read       {}", shown(&config));
     let files = match codegen::generate(&config, options) {
         Ok(files) => files,
         Err(errors) => return Ok(report(&errors)),
     };
+    // Each target of a document was generated from the same schema files: list them once.
+    let mut read: Vec<&String> = Vec::new();
+    for source in files.iter().flat_map(|file| &file.sources) {
+        if !read.contains(&source) {
+            detail!("read       {source}");
+            read.push(source);
+        }
+    }
     let mut stale = 0;
     for file in &files {
         let path = shown(&file.path);
+        detail!(
+            "rendered   {path} with {} in {:.1?}",
+            file.template,
+            file.elapsed
+        );
         let line = match (file.outcome, options.check || options.dry_run) {
             (Outcome::Written, true) => {
                 stale += 1;
@@ -289,9 +355,10 @@ fn generate(config: Option<&Path>, options: &codegen::Options) -> Result<ExitCod
         if options.dry_run && file.outcome == Outcome::Written {
             say!("==> {path} ({}) <==\n{}", file.template, file.content);
         } else {
-            say!("{line}");
+            status!("{line}");
         }
     }
+    detail!("done in {:.1?}", started.elapsed());
     if options.check && stale > 0 {
         let _ = tell(format_args!(
             "error: {stale} generated file(s) are out of date: run `wapc generate`\n"
@@ -335,12 +402,12 @@ fn new_project(template: &str, new: &project::NewProject<'_>) -> Result<ExitCode
     match project::create(&template, new, &mut ask) {
         Ok(created) => {
             for path in &created.written {
-                say!("written    {}", shown(path));
+                status!("written    {}", shown(path));
             }
             for path in &created.kept {
-                say!("kept       {} (it exists)", shown(path));
+                status!("kept       {} (it exists)", shown(path));
             }
-            say!(
+            status!(
                 "\ncreated {} from `{}`: cd {} && make",
                 shown(new.dir),
                 template.name,
@@ -371,7 +438,7 @@ fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
     match codegen::render::export(name, dir) {
         Ok(written) => {
             for path in written {
-                say!("written    {}", shown(&path));
+                status!("written    {}", shown(&path));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -382,11 +449,22 @@ fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
 fn check(schemas: &[PathBuf], imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
     let mut status = ExitCode::SUCCESS;
     for schema in schemas {
-        if let Err(errors) = load(schema, imports) {
-            status = report(&errors);
+        let started = Instant::now();
+        match load(schema, imports) {
+            Ok(loaded) => read_files(&loaded)?,
+            Err(errors) => status = report(&errors),
         }
+        detail!("checked    {} in {:.1?}", shown(schema), started.elapsed());
     }
     Ok(status)
+}
+
+/// With `-v`, the files a schema was loaded from.
+fn read_files(schema: &model::Schema) -> Result<(), WriteFailed> {
+    for file in &schema.files {
+        detail!("read       {}", file.name);
+    }
+    Ok(())
 }
 
 /// `-` names standard input, as it does for most tools.
@@ -403,6 +481,7 @@ fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> Result<ExitCode, W
         Ok(loaded) => loaded,
         Err(errors) => return Ok(report(&errors)),
     };
+    read_files(&loaded)?;
     let json = if pretty {
         serde_json::to_string_pretty(&loaded)
     } else {

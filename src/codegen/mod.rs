@@ -20,6 +20,7 @@ mod rust;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value as Json};
 
@@ -64,6 +65,10 @@ pub struct GeneratedFile {
     pub template: String,
     pub outcome: Outcome,
     pub content: String,
+    /// The schema files it was generated from, the schema's own first, as messages name them.
+    pub sources: Vec<String>,
+    /// How long rendering (and formatting) it took.
+    pub elapsed: Duration,
 }
 
 /// Old `@wapc/widl-codegen` visitor classes and the built-in templates that replace them,
@@ -228,6 +233,7 @@ fn render_document(
             output::check_resolved(base_dir, &path)
                 .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
         }
+        let started = Instant::now();
         let mut content = templates
             .render(&template, context)
             .map_err(Diagnostics::from)?;
@@ -241,6 +247,8 @@ fn render_document(
             template,
             outcome,
             content,
+            sources: schema.files.iter().map(|f| f.name.clone()).collect(),
+            elapsed: started.elapsed(),
         })
     };
     let rendered: Vec<Result<GeneratedFile, Diagnostics>> = if document.generates.len() < 2 {
