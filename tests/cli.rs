@@ -100,6 +100,7 @@ fn check_invalid_schema_exits_1_with_the_errors_on_stderr() {
       |
     4 |   name: Strin
       |         ^^^^^
+      = note: did you mean `string`?
     ");
 }
 
@@ -115,6 +116,7 @@ fn check_several_files_reports_every_invalid_one() {
       |
     4 |   name: Strin
       |         ^^^^^
+      = note: did you mean `string`?
     error: field `x` is defined more than once in type `T`
      --> other.widl:3:3
       |
@@ -234,6 +236,7 @@ fn check_reads_stdin_for_a_dash() {
       |
     4 |   name: Strin
       |         ^^^^^
+      = note: did you mean `string`?
     ");
 }
 
@@ -407,6 +410,63 @@ fn generate_without_a_codegen_yaml_says_where_it_looked() {
             "error: no codegen.yaml in `{}` or any folder above it\n  = note: name one: `wapc generate path/to/codegen.yaml` (or its folder)\n",
             cwd.display()
         )
+    );
+}
+
+#[test]
+fn misspelt_templates_and_roles_suggest_the_nearest_name() {
+    let dir = project("generate_suggestions");
+    write(
+        &dir,
+        "valid.widl",
+        &format!("{VALID}\nrole Store {{ get(): string }}\n"),
+    );
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: valid.widl\ngenerates:\n  a.rs: {template: rust/modul}\n",
+    );
+    let output = wapc(&dir, &["generate", "--no-format"]);
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains(
+            "unknown template `rust/modul` (did you mean `rust/module`?); the templates are: "
+        ),
+        "{errors}"
+    );
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: valid.widl\ngenerates:\n  b.rs:\n    template: rust/module\n    config: {hostRoles: [Stor]}\n",
+    );
+    let output = wapc(&dir, &["generate", "--no-format"]);
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("`hostRoles` names the role `Stor`, which the schema does not define (did you mean `Store`?); its roles are Store"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn misspelt_project_templates_and_variables_suggest_the_nearest_name() {
+    let dir = scratch_dir("cli/new_suggestions");
+    let template = wapc(&dir, &["new", "rsut", "greeter"]);
+    assert_eq!(template.status.code(), Some(1));
+    assert!(
+        stderr(&template).starts_with("error: no project template `rsut` (did you mean `rust`?): "),
+        "{}",
+        stderr(&template)
+    );
+    let variable = wapc(&dir, &["new", "rust", "greeter", "descripton=Hi"]);
+    assert_eq!(variable.status.code(), Some(1));
+    assert!(
+        stderr(&variable).starts_with(
+            "error: the template `rust` has no variable `descripton` (did you mean `description`?); "
+        ),
+        "{}",
+        stderr(&variable)
     );
 }
 

@@ -15,7 +15,7 @@ use serde::de::{
 };
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::input;
 
 /// The largest codegen file read: real ones are a few hundred bytes.
@@ -441,10 +441,8 @@ impl Codegen {
             let Some((_, holds)) = KNOWN_KEYS.iter().find(|(k, _)| k == key) else {
                 if strict {
                     let mut message = format!("unknown config key `{key}`");
-                    if let Some(near) = KNOWN_KEYS.iter().map(|(k, _)| *k).find(|k| {
-                        strsim::damerau_levenshtein(&k.to_lowercase(), &key.to_lowercase()) <= 2
-                    }) {
-                        message.push_str(&format!(" (did you mean `{near}`?)"));
+                    if let Some(near) = did_you_mean(key, KNOWN_KEYS.iter().map(|(k, _)| *k)) {
+                        message.push_str(&format!(" ({near})"));
                     }
                     message.push_str(": no built-in template reads it");
                     errors.push(self.error_at(&at(&[]), true, &message));
@@ -504,7 +502,10 @@ fn unknown_role(key: &str, role: &str, roles: &[&str]) -> String {
     } else {
         format!("its roles are {}", roles.join(", "))
     };
-    format!("`{key}` names the role `{role}`, which the schema does not define; {known}")
+    let near = did_you_mean(role, roles.iter().copied())
+        .map(|near| format!(" ({near})"))
+        .unwrap_or_default();
+    format!("`{key}` names the role `{role}`, which the schema does not define{near}; {known}")
 }
 
 /// One step from a YAML node to one inside it.

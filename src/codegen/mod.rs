@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value as Json};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::input::{self, Scope};
 use crate::model::{self, ImportPaths};
 use crate::parser::ast::Definition;
@@ -414,8 +414,11 @@ fn template_name(
     };
     if !templates.contains(&name) {
         let known: Vec<&str> = templates.list().map(|(n, _)| n).collect();
+        let near = did_you_mean(&name, known.iter().copied())
+            .map(|near| format!(" ({near})"))
+            .unwrap_or_default();
         return Err(error(format!(
-            "unknown template `{name}`; the templates are: {}",
+            "unknown template `{name}`{near}; the templates are: {}",
             known.join(", ")
         )));
     }
