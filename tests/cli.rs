@@ -599,6 +599,50 @@ fn each_command_has_help() {
 }
 
 #[test]
+fn completions_for_each_shell() {
+    let dir = scratch_dir("cli/completions");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = wapc(&dir, &["completions", shell]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        let script = stdout(&output);
+        for command in ["generate", "check", "templates", "allow-outside"] {
+            assert!(
+                script.contains(command),
+                "{shell}: no `{command}` in\n{script}"
+            );
+        }
+    }
+    assert_eq!(wapc(&dir, &["completions", "tcsh"]).status.code(), Some(2));
+}
+
+#[test]
+fn man_prints_one_page_with_every_command() {
+    let dir = scratch_dir("cli/man");
+    let output = wapc(&dir, &["man"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = stdout(&output);
+    assert!(page.contains(".TH wapc 1"), "{page}");
+    for section in [
+        "WAPC CHECK",
+        "WAPC AST",
+        "WAPC GENERATE",
+        "WAPC NEW",
+        "WAPC TEMPLATES",
+    ] {
+        assert!(
+            page.contains(&format!(".SH \"{section}\"")),
+            "no {section} in\n{page}"
+        );
+    }
+    assert!(page.contains("\\fB\\-\\-dry\\-run\\fR"), "{page}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let dir = schemas("usage");
     for args in [

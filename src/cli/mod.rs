@@ -145,6 +145,19 @@ Examples:
     /// List built-in templates, or copy one out to customise it
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  wapc completions bash > ~/.local/share/bash-completion/completions/wapc
+  wapc completions zsh > ~/.zfunc/_wapc
+  wapc completions fish > ~/.config/fish/completions/wapc.fish")]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  wapc man > ~/.local/share/man/man1/wapc.1")]
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -313,7 +326,42 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             templates_list(templates.as_deref())
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "wapc", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            man_page(&mut page).map_err(WriteFailed)?;
+            print_bytes(&page)
+        }
     }
+}
+
+/// One page for the whole tool: clap_mangen's page for `wapc`, then a section with the
+/// synopsis and options of each command (instead of a page per command to install).
+fn man_page(page: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut wapc = Cli::command();
+    wapc.build();
+    clap_mangen::Man::new(wapc.clone()).render(page)?;
+    for command in wapc.get_subcommands().filter(|c| c.get_name() != "help") {
+        let name = format!("wapc {}", command.get_name());
+        writeln!(page, ".SH \"{}\"", name.to_uppercase())?;
+        let man = clap_mangen::Man::new(command.clone().bin_name(&name));
+        man.render_description_section(page)?;
+        man.render_synopsis_section(page)?;
+        man.render_options_section(page)?;
+        man.render_extra_section(page)?;
+    }
+    Ok(())
+}
+
+/// Writes generated text to stdout through [`say`]: rendered in memory first, because the
+/// generators panic when a write fails (a closed pipe).
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, WriteFailed> {
+    say(format_args!("{}", String::from_utf8_lossy(bytes)))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn generate(config: Option<&Path>, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
