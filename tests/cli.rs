@@ -643,6 +643,28 @@ fn man_prints_one_page_with_every_command() {
 }
 
 #[test]
+fn each_command_help_shows_examples() {
+    let dir = scratch_dir("cli/command_examples");
+    for command in [
+        &["check"][..],
+        &["ast"][..],
+        &["generate"][..],
+        &["new"][..],
+        &["templates", "list"][..],
+        &["templates", "export"][..],
+        &["completions"][..],
+        &["man"][..],
+    ] {
+        let output = wapc(&dir, &[command, &["--help"]].concat());
+        assert_eq!(output.status.code(), Some(0), "{command:?}");
+        let help = stdout(&output);
+        let name = command.join(" ");
+        assert!(help.contains("Example"), "{name}: no examples in\n{help}");
+        assert!(help.contains(&format!("wapc {name}")), "{name}: {help}");
+    }
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let dir = schemas("usage");
     for args in [
