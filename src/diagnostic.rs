@@ -254,9 +254,47 @@ pub fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
+/// "did you mean `X`?", X being the candidate nearest a misspelt `name`, when one is near
+/// enough: an edit per three characters, at most two, case aside; so `T` suggests only `t`,
+/// and `Strin` suggests `string`. Ties go to the alphabetically first, so that the answer does
+/// not depend on the order of the candidates (a `HashMap`'s keys, say).
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let wanted = name.to_lowercase();
+    let allowed = (wanted.chars().count() / 3).min(2);
+    candidates
+        .into_iter()
+        .filter(|candidate| *candidate != name)
+        .map(|candidate| {
+            let distance = strsim::damerau_levenshtein(&wanted, &candidate.to_lowercase());
+            (distance, candidate)
+        })
+        .filter(|(distance, _)| *distance <= allowed)
+        .min()
+        .map(|(_, nearest)| format!("did you mean `{nearest}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn did_you_mean_suggests_the_nearest_name_only_when_near() {
+        let names = ["string", "String2", "Person", "Persons", "U"];
+        assert_eq!(
+            did_you_mean("Strin", names).as_deref(),
+            Some("did you mean `string`?")
+        );
+        assert_eq!(
+            did_you_mean("persn", names).as_deref(),
+            Some("did you mean `Person`?")
+        );
+        assert_eq!(did_you_mean("T", names), None);
+        assert_eq!(did_you_mean("Address", names), None);
+        assert_eq!(did_you_mean("Person", ["Person"]), None);
+    }
 
     #[test]
     fn positions_count_characters_and_lines() {

@@ -89,13 +89,33 @@ pub fn read(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
     if !file.metadata().is_ok_and(|m| m.is_file()) {
         return Err(Refused("it is not a regular file".to_string()));
     }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    // One byte past the limit tells a file that grew past it from one that ends there.
-    file.take(limit + 1)
+    read_limited(file, metadata.len(), limit, what)
+}
+
+/// Reads at most `limit` bytes of standard input, as [`read`] does a file.
+pub fn read_stdin(limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+    read_limited(std::io::stdin().lock(), 0, limit, what)
+}
+
+/// Reads `reader` to its end unless that is more than `limit` bytes; `expected` sizes the buffer.
+fn read_limited(
+    reader: impl std::io::Read,
+    expected: u64,
+    limit: u64,
+    what: &str,
+) -> Result<Vec<u8>, Refused> {
+    let mut bytes = Vec::with_capacity(expected.min(limit) as usize);
+    // One byte past the limit tells input that grew past it from input that ends there.
+    reader
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|error| Refused(io_reason(&error)))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(&format!("more than {}", mebibytes(limit))));
+        return Err(Refused(format!(
+            "it is more than {}; {what} may be at most {}",
+            mebibytes(limit),
+            mebibytes(limit)
+        )));
     }
     Ok(bytes)
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
 use crate::codegen::{output, render};
-use crate::diagnostic::{Diagnostic, Diagnostics, io_reason};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, io_reason};
 use crate::model::ImportPaths;
 
 /// The files of the built-in project templates, by path below `templates/new/`.
@@ -97,9 +97,12 @@ pub fn find(reference: &str) -> Result<ProjectTemplate, Diagnostic> {
         return load_folder(home);
     }
     let names: Vec<String> = built_in().into_iter().map(|(n, _)| n).collect();
+    let near = did_you_mean(reference, names.iter().map(String::as_str))
+        .map(|near| format!(" ({near})"))
+        .unwrap_or_default();
     Err(Diagnostic::error(format!(
-        "no project template `{reference}`: the built-in ones are {} (a folder of your own is \
-         named by its path, e.g. `./my-template`, or goes in $WAPC_HOME/templates)",
+        "no project template `{reference}`{near}: the built-in ones are {} (a folder of your own \
+         is named by its path, e.g. `./my-template`, or goes in $WAPC_HOME/templates)",
         names.join(", ")
     )))
 }
@@ -419,8 +422,11 @@ fn resolve_variables(
         let names: Vec<&str> = std::iter::once("name")
             .chain(template.variables.iter().map(|v| v.name.as_str()))
             .collect();
+        let near = did_you_mean(unknown, names.iter().copied())
+            .map(|near| format!(" ({near})"))
+            .unwrap_or_default();
         return Err(Diagnostic::error(format!(
-            "the template `{}` has no variable `{}`; its variables are: {}",
+            "the template `{}` has no variable `{}`{near}; its variables are: {}",
             template.name,
             unknown.escape_debug(),
             names.join(", ")

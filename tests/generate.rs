@@ -354,7 +354,12 @@ fn the_codegen_yaml_example_is_valid_and_names_every_kind_of_target() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (code, stdout, stderr) = run(
         root,
-        &["generate", "--dry-run", "--no-format", "codegen.yaml.example"],
+        &[
+            "generate",
+            "--dry-run",
+            "--no-format",
+            "codegen.yaml.example",
+        ],
     );
     assert_eq!(code, 0, "{stdout}{stderr}");
     // Both documents were read, the new and the old target forms included.
@@ -367,5 +372,8 @@ fn the_codegen_yaml_example_is_valid_and_names_every_kind_of_target() {
     ] {
         assert!(stdout.contains(shown), "`{shown}` missing from:\n{stdout}");
     }
-    assert!(!root.join("examples/greeter/other").exists(), "--dry-run wrote");
+    assert!(
+        !root.join("examples/greeter/other").exists(),
+        "--dry-run wrote"
+    );
 }

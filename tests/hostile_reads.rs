@@ -342,7 +342,7 @@ fn config_that_the_templates_would_ignore_is_a_located_error() {
     let stderr = fails_with(
         &dir,
         &["generate"],
-        "codegen.yaml:6:28: `hostRoles` names the role `Consol`, which the schema does not define; its roles are Console",
+        "codegen.yaml:6:28: `hostRoles` names the role `Consol`, which the schema does not define (did you mean `Console`?); its roles are Console",
     );
     assert!(
         stderr.contains("codegen.yaml:7:21: `handlerRoles` names the role `Nope`"),

@@ -91,7 +91,7 @@ fn line_breaks_bad_module_paths_and_unknown_variables_are_refused() {
         (
             "unknown",
             vec!["tinygo", "p", "modul=example.com/x"],
-            "the template `tinygo` has no variable `modul`; its variables are: name, module, description",
+            "the template `tinygo` has no variable `modul` (did you mean `module`?); its variables are: name, module, description",
         ),
     ] {
         let (dir, code, stderr) = new_project(test, &args);

@@ -342,6 +342,48 @@ fn unknown_types() {
 }
 
 #[test]
+fn unknown_types_suggest_the_nearest_name() {
+    insta::assert_snapshot!(
+        check_err("alias Adress = string\ntype Person { a: Adres b: Persn c: strng d: Nothing e: Strin }\n"),
+        @r"
+    error: unknown type `Adres` in field `a` of type `Person`
+     --> test.widl:2:18
+      |
+    2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
+      |                  ^^^^^
+      = note: did you mean `Adress`?
+
+    error: unknown type `Persn` in field `b` of type `Person`
+     --> test.widl:2:27
+      |
+    2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
+      |                           ^^^^^
+      = note: did you mean `Person`?
+
+    error: unknown built-in type `strng` in field `c` of type `Person`
+     --> test.widl:2:36
+      |
+    2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
+      |                                    ^^^^^
+      = note: did you mean `string`?
+
+    error: unknown type `Nothing` in field `d` of type `Person`
+     --> test.widl:2:45
+      |
+    2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
+      |                                             ^^^^^^^
+
+    error: unknown type `Strin` in field `e` of type `Person`
+     --> test.widl:2:56
+      |
+    2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
+      |                                                        ^^^^^
+      = note: did you mean `string`?
+    "
+    );
+}
+
+#[test]
 fn roles_are_not_types() {
     assert_valid(
         "role Store { Get(): string }\ntype Item { x: string }\nrole Other { Put(i: Item): Item }",

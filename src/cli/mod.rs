@@ -5,8 +5,10 @@ use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::codegen::output::shown;
 use crate::codegen::{self, Outcome};
@@ -34,16 +36,37 @@ Exit status:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print errors only (and what a command is asked for), not the files written
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Also print, on stderr, the files read, which template rendered each file, and timings
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+/// How much a run says besides what it is asked for and its errors.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Set once by [`run`], so that every command reads it without passing it down.
+static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
+
+fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or(Verbosity::Normal)
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Validate WIDL schemas and print their errors
     #[command(
-        after_help = "Example:\n  wapc check schema.widl\n  wapc check --include ../shared api/*.widl"
+        after_help = "Examples:\n  wapc check schema.widl\n  wapc check --include ../shared api/*.widl\n  cat schema.widl | wapc check -"
     )]
     Check {
-        /// The schemas to check
+        /// The schemas to check (`-` reads one from stdin)
         #[arg(required = true, value_name = "SCHEMA")]
         schemas: Vec<PathBuf>,
         #[command(flatten)]
@@ -53,9 +76,11 @@ enum Command {
         allow_outside: bool,
     },
     /// Print a schema, with its imports resolved, as JSON
-    #[command(after_help = "Example:\n  wapc ast schema.widl --pretty > schema.json")]
+    #[command(
+        after_help = "Examples:\n  wapc ast schema.widl --pretty > schema.json\n  cat schema.widl | wapc ast -"
+    )]
     Ast {
-        /// The schema to print
+        /// The schema to print (`-` reads it from stdin)
         #[arg(value_name = "SCHEMA")]
         schema: PathBuf,
         /// Indent the JSON for reading
@@ -70,12 +95,13 @@ enum Command {
     /// Generate code from a codegen.yaml
     #[command(after_help = "\
 Examples:
-  wapc generate                  # uses ./codegen.yaml
+  wapc generate                  # codegen.yaml here or in the nearest parent folder
+  wapc generate api              # api/codegen.yaml
   wapc generate api/codegen.yaml --check   # in CI: fail when generated files are stale")]
     Generate {
-        /// The codegen file
-        #[arg(value_name = "FILE", default_value = "codegen.yaml")]
-        config: PathBuf,
+        /// The codegen file, or its folder [default: codegen.yaml here or in a parent folder]
+        #[arg(value_name = "FILE|DIR")]
+        config: Option<PathBuf>,
         /// Write nothing; exit 1 listing the files that are out of date
         #[arg(long, conflicts_with = "dry_run")]
         check: bool,
@@ -142,6 +168,19 @@ A package has a wapc.yaml at its root: `kind: definitions` or `kind: templates`,
         #[arg(long, conflicts_with = "source")]
         list: bool,
     },
+    /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  wapc completions bash > ~/.local/share/bash-completion/completions/wapc
+  wapc completions zsh > ~/.zfunc/_wapc
+  wapc completions fish > ~/.config/fish/completions/wapc.fish")]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  wapc man > ~/.local/share/man/man1/wapc.1")]
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -201,11 +240,39 @@ macro_rules! say {
     ($($arg:tt)*) => { say(format_args!("{}\n", format_args!($($arg)*)))? };
 }
 
+/// [`say!`] for what a command did (`written ...`), which `-q` silences.
+macro_rules! status {
+    ($($arg:tt)*) => { if verbosity() != Verbosity::Quiet { say!($($arg)*) } };
+}
+
+/// A line on stderr that only `-v` prints.
+macro_rules! detail {
+    ($($arg:tt)*) => {
+        if verbosity() == Verbosity::Verbose {
+            tell(format_args!("{}\n", format_args!($($arg)*)))?
+        }
+    };
+}
+
 /// Parses the command line, runs the command and turns its outcome into an exit status. A
 /// closed pipe (`wapc new --list | head -1`) ends the run quietly with success, as it does
 /// for ripgrep; any other failed write is an error, exit 1.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        // clap's `conflicts_with` misses a global flag given after the subcommand.
+        (true, true) => Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--quiet and --verbose cannot be used together",
+            )
+            .exit(),
+        (true, false) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    // `run` is called once per process, so the value is always this one.
+    let _ = VERBOSITY.set(verbosity);
     let outcome = command(cli.command).and_then(|code| {
         std::io::stdout()
             .flush()
@@ -258,9 +325,10 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
                 allow_outside,
                 imports: imports.paths(),
             };
-            match watch {
-                true => generate_watching(&config, &options),
-                false => generate(&config, &options),
+            match codegen::config::find(config.as_deref()) {
+                Err(error) => Ok(report(&error.into())),
+                Ok(config) if watch => generate_watching(&config, &options),
+                Ok(config) => generate(&config, &options),
             }
         }
         Command::New {
@@ -287,6 +355,16 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
         Command::Install { source, .. } => install(source.as_deref()),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "wapc", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            man_page(&mut page).map_err(WriteFailed)?;
+            print_bytes(&page)
+        }
     }
 }
 
@@ -317,9 +395,36 @@ fn install(source: Option<&str>) -> Result<ExitCode, WriteFailed> {
     }
 }
 
+/// One page for the whole tool: clap_mangen's page for `wapc`, then a section with the
+/// synopsis and options of each command (instead of a page per command to install).
+fn man_page(page: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut wapc = Cli::command();
+    wapc.build();
+    clap_mangen::Man::new(wapc.clone()).render(page)?;
+    for command in wapc.get_subcommands().filter(|c| c.get_name() != "help") {
+        let name = format!("wapc {}", command.get_name());
+        writeln!(page, ".SH \"{}\"", name.to_uppercase())?;
+        let man = clap_mangen::Man::new(command.clone().bin_name(&name));
+        man.render_description_section(page)?;
+        man.render_synopsis_section(page)?;
+        man.render_options_section(page)?;
+        man.render_extra_section(page)?;
+    }
+    Ok(())
+}
+
+/// Writes generated text to stdout through [`say`]: rendered in memory first, because the
+/// generators panic when a write fails (a closed pipe).
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, WriteFailed> {
+    say(format_args!("{}", String::from_utf8_lossy(bytes)))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn generate(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
+    let started = Instant::now();
+    detail!("read       {}", shown(config));
     match codegen::generate(config, options) {
-        Ok(files) => list_generated(&files, options),
+        Ok(files) => list_generated(&files, options, started),
         Err(errors) => Ok(report(&errors)),
     }
 }
@@ -327,14 +432,16 @@ fn generate(config: &Path, options: &codegen::Options) -> Result<ExitCode, Write
 /// `generate` after each change, until Ctrl-C (exit 0).
 fn generate_watching(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
     let mut failed = None;
+    let mut started = Instant::now();
     let watched = codegen::watch::watch(config, options, |result| {
         let listed = match result {
-            Ok(files) => list_generated(&files, options).map(drop),
+            Ok(files) => list_generated(&files, options, started).map(drop),
             Err(errors) => {
                 report(&errors);
                 Ok(())
             }
         };
+        started = Instant::now();
         match listed.and_then(|()| tell(format_args!("watching for changes (Ctrl-C stops)\n"))) {
             Ok(()) => ControlFlow::Continue(()),
             Err(error) => {
@@ -350,13 +457,28 @@ fn generate_watching(config: &Path, options: &codegen::Options) -> Result<ExitCo
     }
 }
 
+/// Says what a run did to each file; `started` is when it began, for `-v`.
 fn list_generated(
     files: &[codegen::GeneratedFile],
     options: &codegen::Options,
+    started: Instant,
 ) -> Result<ExitCode, WriteFailed> {
+    // Each target of a document was generated from the same schema files: list them once.
+    let mut read: Vec<&String> = Vec::new();
+    for source in files.iter().flat_map(|file| &file.sources) {
+        if !read.contains(&source) {
+            detail!("read       {source}");
+            read.push(source);
+        }
+    }
     let mut stale = 0;
     for file in files {
         let path = shown(&file.path);
+        detail!(
+            "rendered   {path} with {} in {:.1?}",
+            file.template,
+            file.elapsed
+        );
         let line = match (file.outcome, options.check || options.dry_run) {
             (Outcome::Written, true) => {
                 stale += 1;
@@ -369,9 +491,10 @@ fn list_generated(
         if options.dry_run && file.outcome == Outcome::Written {
             say!("==> {path} ({}) <==\n{}", file.template, file.content);
         } else {
-            say!("{line}");
+            status!("{line}");
         }
     }
+    detail!("done in {:.1?}", started.elapsed());
     if options.check && stale > 0 {
         let _ = tell(format_args!(
             "error: {stale} generated file(s) are out of date: run `wapc generate`\n"
@@ -415,12 +538,12 @@ fn new_project(template: &str, new: &project::NewProject<'_>) -> Result<ExitCode
     match project::create(&template, new, &mut ask) {
         Ok(created) => {
             for path in &created.written {
-                say!("written    {}", shown(path));
+                status!("written    {}", shown(path));
             }
             for path in &created.kept {
-                say!("kept       {} (it exists)", shown(path));
+                status!("kept       {} (it exists)", shown(path));
             }
-            say!(
+            status!(
                 "\ncreated {} from `{}`: cd {} && make",
                 shown(new.dir),
                 template.name,
@@ -451,7 +574,7 @@ fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
     match codegen::render::export(name, dir) {
         Ok(written) => {
             for path in written {
-                say!("written    {}", shown(&path));
+                status!("written    {}", shown(&path));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -462,18 +585,39 @@ fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
 fn check(schemas: &[PathBuf], imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
     let mut status = ExitCode::SUCCESS;
     for schema in schemas {
-        if let Err(errors) = model::load(schema, imports) {
-            status = report(&errors);
+        let started = Instant::now();
+        match load(schema, imports) {
+            Ok(loaded) => read_files(&loaded)?,
+            Err(errors) => status = report(&errors),
         }
+        detail!("checked    {} in {:.1?}", shown(schema), started.elapsed());
     }
     Ok(status)
 }
 
+/// With `-v`, the files a schema was loaded from.
+fn read_files(schema: &model::Schema) -> Result<(), WriteFailed> {
+    for file in &schema.files {
+        detail!("read       {}", file.name);
+    }
+    Ok(())
+}
+
+/// `-` names standard input, as it does for most tools.
+fn load(schema: &Path, imports: &ImportPaths) -> Result<model::Schema, Diagnostics> {
+    if schema == Path::new("-") {
+        model::load_stdin(imports)
+    } else {
+        model::load(schema, imports)
+    }
+}
+
 fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
-    let loaded = match model::load(schema, imports) {
+    let loaded = match load(schema, imports) {
         Ok(loaded) => loaded,
         Err(errors) => return Ok(report(&errors)),
     };
+    read_files(&loaded)?;
     let json = if pretty {
         serde_json::to_string_pretty(&loaded)
     } else {

@@ -15,11 +15,46 @@ use serde::de::{
 };
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::input;
 
 /// The largest codegen file read: real ones are a few hundred bytes.
 pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
+/// The name `wapc generate` looks for.
+pub const FILE_NAME: &str = "codegen.yaml";
+
+/// The codegen file a run uses, as cargo finds `Cargo.toml`: `given` itself, or
+/// `given/codegen.yaml` when it is a folder; without `given`, `codegen.yaml` in the working
+/// directory or the nearest parent. A file found in a parent is named relative to the working
+/// directory (`../codegen.yaml`), so that messages and output paths read as the user expects.
+pub fn find(given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+    if let Some(given) = given {
+        return Ok(if given.is_dir() {
+            given.join(FILE_NAME)
+        } else {
+            given.to_path_buf()
+        });
+    }
+    let cwd = std::env::current_dir().map_err(|error| {
+        Diagnostic::error(format!(
+            "cannot look for {FILE_NAME}: the working directory is unreadable: {}",
+            crate::diagnostic::io_reason(&error)
+        ))
+    })?;
+    let mut relative = PathBuf::new();
+    for folder in cwd.ancestors() {
+        if folder.join(FILE_NAME).is_file() {
+            return Ok(relative.join(FILE_NAME));
+        }
+        relative.push("..");
+    }
+    Err(Diagnostic::error(format!(
+        "no {FILE_NAME} in `{}` or any folder above it",
+        cwd.display()
+    ))
+    .with_note("name one: `wapc generate path/to/codegen.yaml` (or its folder)"))
+}
 
 /// One YAML document of a `codegen.yaml`.
 #[derive(Debug, Deserialize)]
@@ -406,10 +441,8 @@ impl Codegen {
             let Some((_, holds)) = KNOWN_KEYS.iter().find(|(k, _)| k == key) else {
                 if strict {
                     let mut message = format!("unknown config key `{key}`");
-                    if let Some(near) = KNOWN_KEYS.iter().map(|(k, _)| *k).find(|k| {
-                        strsim::damerau_levenshtein(&k.to_lowercase(), &key.to_lowercase()) <= 2
-                    }) {
-                        message.push_str(&format!(" (did you mean `{near}`?)"));
+                    if let Some(near) = did_you_mean(key, KNOWN_KEYS.iter().map(|(k, _)| *k)) {
+                        message.push_str(&format!(" ({near})"));
                     }
                     message.push_str(": no built-in template reads it");
                     errors.push(self.error_at(&at(&[]), true, &message));
@@ -469,7 +502,10 @@ fn unknown_role(key: &str, role: &str, roles: &[&str]) -> String {
     } else {
         format!("its roles are {}", roles.join(", "))
     };
-    format!("`{key}` names the role `{role}`, which the schema does not define; {known}")
+    let near = did_you_mean(role, roles.iter().copied())
+        .map(|near| format!(" ({near})"))
+        .unwrap_or_default();
+    format!("`{key}` names the role `{role}`, which the schema does not define{near}; {known}")
 }
 
 /// One step from a YAML node to one inside it.

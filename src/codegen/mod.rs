@@ -21,10 +21,11 @@ pub mod watch;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value as Json};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::input::{self, Scope};
 use crate::model::{self, ImportPaths};
 use crate::parser::ast::Definition;
@@ -65,6 +66,10 @@ pub struct GeneratedFile {
     pub template: String,
     pub outcome: Outcome,
     pub content: String,
+    /// The schema files it was generated from, the schema's own first, as messages name them.
+    pub sources: Vec<String>,
+    /// How long rendering (and formatting) it took.
+    pub elapsed: Duration,
 }
 
 /// Old `@wapc/widl-codegen` visitor classes and the built-in templates that replace them,
@@ -246,6 +251,7 @@ fn render_document(
             output::check_resolved(base_dir, &path)
                 .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
         }
+        let started = Instant::now();
         let mut content = templates
             .render(&template, context)
             .map_err(Diagnostics::from)?;
@@ -259,6 +265,8 @@ fn render_document(
             template,
             outcome,
             content,
+            sources: schema.files.iter().map(|f| f.name.clone()).collect(),
+            elapsed: started.elapsed(),
         })
     };
     let rendered: Vec<Result<GeneratedFile, Diagnostics>> = if document.generates.len() < 2 {
@@ -424,8 +432,11 @@ fn template_name(
     };
     if !templates.contains(&name) {
         let known: Vec<&str> = templates.list().map(|(n, _)| n).collect();
+        let near = did_you_mean(&name, known.iter().copied())
+            .map(|near| format!(" ({near})"))
+            .unwrap_or_default();
         return Err(error(format!(
-            "unknown template `{name}`; the templates are: {}",
+            "unknown template `{name}`{near}; the templates are: {}",
             known.join(", ")
         )));
     }

@@ -58,6 +58,9 @@ pub struct ScopedDefinition {
     pub definition: Definition,
 }
 
+/// How diagnostics name a schema read from standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// Loads a schema and everything it imports, and validates all of it.
 pub fn load(path: &Path, imports: &ImportPaths) -> Result<Schema, Diagnostics> {
     load_reading(path, imports).0
@@ -69,39 +72,72 @@ pub fn load_reading(
     path: &Path,
     imports: &ImportPaths,
 ) -> (Result<Schema, Diagnostics>, Vec<PathBuf>) {
-    let mut loader = Loader {
-        imports,
-        scope: imports.scope(path),
-        read: 0,
-        loaded: HashMap::new(),
-        stack: Vec::new(),
-        errors: Diagnostics::default(),
-        files: Vec::new(),
-    };
+    let mut loader = Loader::new(path, imports);
     let root = loader.load_file(path, None);
-    // Only `root` holds the root file now, so its definitions move out rather than copy.
-    loader.loaded.clear();
     let read = loader.files.iter().map(|f| f.path.clone()).collect();
-    let result = match root {
-        Some(root) if loader.errors.is_empty() => {
-            let (file, definitions) = match Rc::try_unwrap(root) {
-                Ok(root) => (root.file, root.definitions),
-                Err(shared) => (Arc::clone(&shared.file), shared.definitions.clone()),
-            };
-            let namespace = definitions.iter().find_map(|d| match &d.definition {
-                Definition::Namespace(ns) => Some(ns.name.value.clone()),
-                _ => None,
-            });
-            Ok(Schema {
-                file: file.name.clone(),
-                namespace,
-                definitions,
-                files: loader.files,
-            })
+    (loader.finish(root), read)
+}
+
+/// Loads a schema from standard input, as [`load`] does a file named [`STDIN_NAME`] in the
+/// working directory: its imports are found from there.
+pub fn load_stdin(imports: &ImportPaths) -> Result<Schema, Diagnostics> {
+    let path = Path::new(STDIN_NAME);
+    let mut loader = Loader::new(path, imports);
+    let root = match input::read_stdin(MAX_FILE_SIZE, "a schema") {
+        Ok(bytes) => match decode(path, bytes) {
+            Ok(file) => loader.load_source(path.to_path_buf(), Arc::new(file)),
+            Err(error) => {
+                loader.errors.push(*error);
+                None
+            }
+        },
+        Err(refused) => {
+            loader.errors.push(Diagnostic::error(format!(
+                "cannot read {STDIN_NAME}: {}",
+                refused.0
+            )));
+            None
         }
-        _ => Err(loader.errors),
     };
-    (result, read)
+    loader.finish(root)
+}
+
+impl<'a> Loader<'a> {
+    fn new(root: &Path, imports: &'a ImportPaths) -> Self {
+        Loader {
+            imports,
+            scope: imports.scope(root),
+            read: 0,
+            loaded: HashMap::new(),
+            stack: Vec::new(),
+            errors: Diagnostics::default(),
+            files: Vec::new(),
+        }
+    }
+
+    fn finish(mut self, root: Option<Rc<LoadedFile>>) -> Result<Schema, Diagnostics> {
+        // Only `root` holds the root file now, so its definitions move out rather than copy.
+        self.loaded.clear();
+        match root {
+            Some(root) if self.errors.is_empty() => {
+                let (file, definitions) = match Rc::try_unwrap(root) {
+                    Ok(root) => (root.file, root.definitions),
+                    Err(shared) => (Arc::clone(&shared.file), shared.definitions.clone()),
+                };
+                let namespace = definitions.iter().find_map(|d| match &d.definition {
+                    Definition::Namespace(ns) => Some(ns.name.value.clone()),
+                    _ => None,
+                });
+                Ok(Schema {
+                    file: file.name.clone(),
+                    namespace,
+                    definitions,
+                    files: self.files,
+                })
+            }
+            _ => Err(self.errors),
+        }
+    }
 }
 
 /// Parses and validates WIDL text that has no imports (for tests and `build.rs` use).
@@ -219,14 +255,20 @@ impl Loader<'_> {
                 return None;
             }
         };
-        self.read += file.text.len() as u64;
-        if self.read > MAX_TOTAL_SIZE {
+        if self.read + file.text.len() as u64 > MAX_TOTAL_SIZE {
             self.errors.push(cannot_read(format!(
                 "with it, the schema and its imports are more than {} MiB together",
                 MAX_TOTAL_SIZE >> 20
             )));
             return None;
         }
+        self.load_source(canonical, file)
+    }
+
+    /// Parses, resolves the imports of and validates a file that has been read; `canonical`
+    /// is its identity for finding cycles and reading it once.
+    fn load_source(&mut self, canonical: PathBuf, file: Arc<SourceFile>) -> Option<Rc<LoadedFile>> {
+        self.read += file.text.len() as u64;
         self.files.push(Arc::clone(&file));
         let document = match parser::parse(&file) {
             Ok(document) => document,
@@ -345,17 +387,22 @@ enum ReadError {
 /// Reads a schema; text that is not UTF-8 is an error located at the first bad byte.
 fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
     let bytes = input::read(path, MAX_FILE_SIZE, "a schema").map_err(ReadError::Refused)?;
+    decode(path, bytes).map_err(ReadError::Utf8)
+}
+
+/// The text of a schema named `path`; bytes that are not UTF-8 are an error located at the first.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Box<Diagnostic>> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path, text)),
         Err(error) => {
             let at = error.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let file = Arc::new(SourceFile::new(path, text));
-            Err(ReadError::Utf8(Box::new(Diagnostic::at(
+            Err(Box::new(Diagnostic::at(
                 &file,
                 Span::new(at, at + 1),
                 "the file is not valid UTF-8",
-            ))))
+            )))
         }
     }
 }

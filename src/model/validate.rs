@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use super::{PRIMITIVES, ScopedDefinition, visit_named};
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span, did_you_mean};
 use crate::parser::ast::*;
 
 /// The places a directive may be used, as written after `on`.
@@ -598,11 +598,15 @@ impl<'a> Validator<'a> {
                 None if value.starts_with(|c: char| c.is_ascii_lowercase()) => problems.push((
                     name.span,
                     format!("unknown built-in type `{value}` in {what}"),
-                    Some(format!("the built-in types are {}", PRIMITIVES.join(", "))),
+                    Some(self.did_you_mean(value).unwrap_or_else(|| {
+                        format!("the built-in types are {}", PRIMITIVES.join(", "))
+                    })),
                 )),
-                None => {
-                    problems.push((name.span, format!("unknown type `{value}` in {what}"), None))
-                }
+                None => problems.push((
+                    name.span,
+                    format!("unknown type `{value}` in {what}"),
+                    self.did_you_mean(value),
+                )),
             }
         });
         for (span, added) in alias_uses {
@@ -626,6 +630,14 @@ impl<'a> Validator<'a> {
             self.errors.push(diagnostic);
         }
         ok
+    }
+
+    /// The built-in or defined type nearest a misspelt type name.
+    fn did_you_mean(&self, name: &str) -> Option<String> {
+        let defined = (self.types.iter())
+            .filter(|(_, d)| d.definition.is_type())
+            .map(|(name, _)| *name);
+        did_you_mean(name, PRIMITIVES.into_iter().chain(defined))
     }
 
     /// Follows aliases to the definition they stand for (`None` for built-in types).
