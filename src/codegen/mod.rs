@@ -3,8 +3,8 @@
 //! Usable from a `build.rs` as well as from the CLI:
 //!
 //! ```no_run
-//! let options = wapc::codegen::Options::default();
-//! let files = wapc::codegen::generate("codegen.yaml".as_ref(), &options).unwrap();
+//! let options = wapc_codegen::codegen::Options::default();
+//! let files = wapc_codegen::codegen::generate("codegen.yaml".as_ref(), &options).unwrap();
 //! ```
 
 mod assemblyscript;
@@ -110,11 +110,24 @@ pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFi
     let documents = config::read(config_path)?;
     let base = config_path.parent().unwrap_or(Path::new(""));
     let config_name = config_path.display().to_string();
+    // The codegen file's folder is the project's: what it names must be inside (see
+    // `ImportPaths`), so that a shared codegen.yaml cannot read `../.netrc`.
+    let imports = (options.imports.clone())
+        .within(base)
+        .allowing_outside(options.allow_outside);
+    let templates_scope = Scope::new([base], options.allow_outside);
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();
     for document in &documents {
-        match render_document(base, &config_name, document, options) {
-            Ok(rendered) => files.extend(rendered),
+        match render_document(
+            base,
+            &config_name,
+            document,
+            options,
+            &imports,
+            &templates_scope,
+        ) {
+            Ok(rendered) => files.extend(rendered.files),
             Err(e) => errors.0.extend(e.0),
         }
     }
@@ -141,27 +154,33 @@ pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFi
     Ok(files)
 }
 
-fn render_document(
+/// What one document rendered to, and every schema file read for it.
+pub(crate) struct Rendered {
+    pub files: Vec<GeneratedFile>,
+    /// The schema's own file first, then its imports.
+    pub read: Vec<PathBuf>,
+}
+
+/// Renders every target of one document. Its paths are relative to `base`; its schema loads
+/// with `imports`, and its templates folder must be inside `templates_scope`.
+pub(crate) fn render_document(
     base: &Path,
     config_name: &str,
     document: &config::Codegen,
     options: &Options,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    imports: &ImportPaths,
+    templates_scope: &Scope,
+) -> Result<Rendered, Diagnostics> {
     let base_dir = if base.as_os_str().is_empty() {
         Path::new(".")
     } else {
         base
     };
-    // The codegen file's folder is the project's: what it names must be inside (see
-    // `ImportPaths`), so that a shared codegen.yaml cannot read `../.netrc`.
-    let imports = (options.imports.clone())
-        .within(base)
-        .allowing_outside(options.allow_outside);
-    let schema = model::load(&base.join(&document.schema), &imports)?;
+    let schema = model::load(&base.join(&document.schema), imports)?;
+    let read: Vec<PathBuf> = schema.files.iter().map(|f| f.path.clone()).collect();
     let user_templates = document.templates.as_ref().map(|t| base.join(t));
     if let Some(dir) = &user_templates {
-        let scope = Scope::new([base], options.allow_outside);
-        input::admitted(dir, &scope).map_err(|refused| {
+        input::admitted(dir, templates_scope).map_err(|refused| {
             Diagnostic::error(format!(
                 "{config_name}: cannot read the templates folder `{}`: {}",
                 dir.display(),
@@ -283,7 +302,7 @@ fn render_document(
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok(Rendered { files, read })
     } else {
         Err(errors)
     }
@@ -335,7 +354,7 @@ fn guest_feature(
 
 /// Whether the nearest Cargo.toml in a folder above `output` declares a `guest` feature. A
 /// manifest that cannot be read or parsed says no: cargo will report it.
-fn crate_declares_guest_feature(output: &Path) -> bool {
+pub(crate) fn crate_declares_guest_feature(output: &Path) -> bool {
     #[derive(serde::Deserialize)]
     struct Manifest {
         #[serde(default)]
