@@ -7,8 +7,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use wapc::codegen::{Templates, context};
-use wapc::diagnostic::SourceFile;
+use wapc_codegen::codegen::{Templates, context};
+use wapc_codegen::diagnostic::SourceFile;
 
 fn schema(types: usize) -> String {
     let output = Command::new("python3")
@@ -27,12 +27,12 @@ fn stages(c: &mut Criterion) {
         let mut group = c.benchmark_group("stages");
         group.sample_size(20);
         group.bench_with_input(BenchmarkId::new("parse", types), &file, |b, file| {
-            b.iter(|| wapc::parser::parse(file).expect("valid"));
+            b.iter(|| wapc_codegen::parser::parse(file).expect("valid"));
         });
         group.bench_with_input(BenchmarkId::new("load", types), &text, |b, text| {
-            b.iter(|| wapc::model::load_str("bench.widl", text).expect("valid"));
+            b.iter(|| wapc_codegen::model::load_str("bench.widl", text).expect("valid"));
         });
-        let schema = wapc::model::load_str("bench.widl", &text).expect("valid");
+        let schema = wapc_codegen::model::load_str("bench.widl", &text).expect("valid");
         group.bench_with_input(BenchmarkId::new("context", types), &schema, |b, schema| {
             b.iter(|| context::build(schema, Default::default()));
         });

@@ -1,9 +1,10 @@
-//! `wapc`: the WIDL code generator.
+//! `wapc_codegen`: the WIDL code generator behind the `wapc` command.
 //!
 //! The modules depend one way only: `cli` → `project` → `codegen` → `model` → `parser`, and
 //! `cli` → `install` → `model` (for `$WAPC_HOME`), with `diagnostic` shared by all of them.
-//! The library can be driven from a `build.rs` as well as from the CLI.
+//! From a `build.rs`, use [`Builder`], which sits on `codegen`.
 
+pub mod builder;
 pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
@@ -12,6 +13,8 @@ pub mod install;
 pub mod model;
 pub mod parser;
 pub mod project;
+
+pub use builder::Builder;
 
 /// Every schema file the project's tests keep (valid ones, and `invalid-*` ones that must
 /// fail), for unit tests that run something over all of them.

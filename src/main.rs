@@ -3,5 +3,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    wapc::cli::run()
+    wapc_codegen::cli::run()
 }

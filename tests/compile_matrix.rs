@@ -22,8 +22,8 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use serde_json::{Map, Value as Json, json};
-use wapc::codegen::{Templates, context};
-use wapc::model::Schema;
+use wapc_codegen::codegen::{Templates, context};
+use wapc_codegen::model::Schema;
 
 /// A config shape that changes what the templates write, given the schema's role names.
 /// Add compatibility options (feature gates and the like) here: every case gets each shape.
@@ -208,7 +208,7 @@ fn cases(dir: &Path) -> Vec<Case> {
     let mut cases = Vec::new();
     for (schema_name, path) in schemas(&dir.join("schemas")) {
         let text = std::fs::read_to_string(&path).expect("a readable schema");
-        let schema = wapc::model::load_str(&path.display().to_string(), &text)
+        let schema = wapc_codegen::model::load_str(&path.display().to_string(), &text)
             .unwrap_or_else(|e| panic!("{}: not valid:\n{e}", path.display()));
         let schema = Rc::new(schema);
         let roles: Vec<String> = context::build(&schema, Map::new())

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
-use wapc::codegen::{Templates, context};
-use wapc::diagnostic::SourceFile;
+use wapc_codegen::codegen::{Templates, context};
+use wapc_codegen::diagnostic::SourceFile;
 
 /// What a file is expected to do, from its name.
 #[derive(Debug, PartialEq)]
@@ -49,8 +49,8 @@ fn cases() -> Vec<(PathBuf, Expect)> {
 /// Runs one input through everything the fuzz targets run; `Ok` when it validated.
 fn run(text: &str, templates: &Templates) -> Result<usize, String> {
     let file = Arc::new(SourceFile::new("fuzz.widl", text.to_string()));
-    let parsed = wapc::parser::parse(&file);
-    let schema = match wapc::model::load_str("fuzz.widl", text) {
+    let parsed = wapc_codegen::parser::parse(&file);
+    let schema = match wapc_codegen::model::load_str("fuzz.widl", text) {
         Ok(schema) => schema,
         Err(errors) => {
             assert!(!errors.is_empty(), "refused without an error");
@@ -123,7 +123,10 @@ fn errors_past_the_limits_name_them() {
     let expected = [
         (
             "invalid-nesting-over-limit.widl",
-            format!("nest more than {} levels deep", wapc::parser::MAX_NESTING),
+            format!(
+                "nest more than {} levels deep",
+                wapc_codegen::parser::MAX_NESTING
+            ),
         ),
         (
             "invalid-alias-size-over-limit.widl",

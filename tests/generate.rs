@@ -5,7 +5,7 @@ mod toolchain;
 
 use std::path::{Path, PathBuf};
 
-use wapc::codegen::{self, Options};
+use wapc_codegen::codegen::{self, Options};
 
 /// A fresh folder for one test, holding the round-trip schema.
 fn project(test: &str) -> PathBuf {

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{load, scratch_dir, stable_paths, write};
-use wapc::model::Schema;
+use wapc_codegen::model::Schema;
 
 /// One line per definition in the loaded schema: kind, name, where it came from.
 fn summary(schema: &Schema, dir: &Path) -> String {
@@ -111,8 +111,8 @@ fn parent_folders_and_explicit_extensions() {
     );
     write(&dir, "shared/types.widl", "alias Id = string\n");
     // Outside the schema's folder: readable only inside the project folder that holds both.
-    let paths = wapc::model::ImportPaths::only(Vec::new()).within(&dir);
-    let schema = wapc::model::load(&dir.join("api/main.widl"), &paths).unwrap();
+    let paths = wapc_codegen::model::ImportPaths::only(Vec::new()).within(&dir);
+    let schema = wapc_codegen::model::load(&dir.join("api/main.widl"), &paths).unwrap();
     insta::assert_snapshot!(summary(&schema, &dir), @r"
     import (in [DIR]/api/main.widl)
     alias Id (imported from [DIR]/api/../shared/types.widl)
@@ -553,7 +553,7 @@ fn a_file_importing_itself() {
 #[test]
 fn imports_nested_too_deeply() {
     let dir = scratch_dir("imports/deep");
-    let depth = wapc::model::MAX_IMPORT_DEPTH + 1;
+    let depth = wapc_codegen::model::MAX_IMPORT_DEPTH + 1;
     write(&dir, "main.widl", "import * from \"f1\"\n");
     for i in 1..=depth {
         write(

@@ -8,7 +8,7 @@ mod common;
 use common::{parse_ok, slice};
 use insta::assert_json_snapshot;
 use serde_json::Value as Json;
-use wapc::parser::ast::{Definition, TypeRef, Value};
+use wapc_codegen::parser::ast::{Definition, TypeRef, Value};
 
 /// The document as JSON without its `span` fields.
 fn shape(text: &str) -> Json {
@@ -425,7 +425,7 @@ fn every_primitive_type() {
             other => panic!("expected a named type, got {other:?}"),
         })
         .collect();
-    assert_eq!(names, wapc::model::PRIMITIVES);
+    assert_eq!(names, wapc_codegen::model::PRIMITIVES);
     // And every one of them is valid.
     common::assert_valid(text);
 }

@@ -14,12 +14,12 @@ use std::process::Command;
 use std::sync::Arc;
 
 use serde_json::Value as Json;
-use wapc::diagnostic::SourceFile;
+use wapc_codegen::diagnostic::SourceFile;
 
 /// The syntax tree without spans (which printing moves), as JSON.
 fn without_spans(text: &str) -> Result<Json, String> {
     let file = Arc::new(SourceFile::new("random.widl", text.to_string()));
-    let document = wapc::parser::parse(&file).map_err(|e| e.to_string())?;
+    let document = wapc_codegen::parser::parse(&file).map_err(|e| e.to_string())?;
     let mut json = serde_json::to_value(&document).map_err(|e| e.to_string())?;
     strip(&mut json);
     Ok(json)
@@ -41,11 +41,11 @@ fn printed_schemas_parse_to_the_same_tree() {
     let mut checked = 0;
     for seed in 0..300 {
         let text = random_schema::schema(seed, seed % 2 == 0);
-        if let Err(errors) = wapc::model::load_str("random.widl", &text) {
+        if let Err(errors) = wapc_codegen::model::load_str("random.widl", &text) {
             panic!("seed {seed}: the generator made an invalid schema:\n{errors}\n{text}");
         }
         let file = Arc::new(SourceFile::new("random.widl", text.clone()));
-        let document = wapc::parser::parse(&file).expect("validated above");
+        let document = wapc_codegen::parser::parse(&file).expect("validated above");
         let printed = printer::document(&document);
         let original = without_spans(&text).expect("parsed above");
         let reparsed = without_spans(&printed).unwrap_or_else(|e| {
@@ -62,7 +62,8 @@ fn printed_schemas_parse_to_the_same_tree() {
         let text = std::fs::read_to_string(&path).unwrap();
         if let Ok(original) = without_spans(&text) {
             let file = Arc::new(SourceFile::new("x.widl", text));
-            let printed = printer::document(&wapc::parser::parse(&file).expect("parsed above"));
+            let printed =
+                printer::document(&wapc_codegen::parser::parse(&file).expect("parsed above"));
             let reparsed = without_spans(&printed).unwrap_or_else(|e| {
                 panic!(
                     "{}: the printed schema does not parse:\n{e}\n{printed}",

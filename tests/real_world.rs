@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use wapc::model::{self, ImportPaths};
-use wapc::parser::ast::{Definition, TypeRef};
+use wapc_codegen::model::{self, ImportPaths};
+use wapc_codegen::parser::ast::{Definition, TypeRef};
 
 fn folder() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/real-world")

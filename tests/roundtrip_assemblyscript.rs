@@ -10,7 +10,7 @@ mod toolchain;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use wapc::codegen::{self, Options};
+use wapc_codegen::codegen::{self, Options};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

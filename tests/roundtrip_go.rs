@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use wapc::codegen::{self, Options};
+use wapc_codegen::codegen::{self, Options};
 
 /// Whether `go version` runs.
 fn go_installed() -> bool {

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match wapc::codegen::config::parse("codegen.yaml", text) {
+    match wapc_codegen::codegen::config::parse("codegen.yaml", text) {
         Ok(documents) => {
             for document in &documents {
                 let outputs: Vec<&str> = document.generates.keys().map(String::as_str).collect();

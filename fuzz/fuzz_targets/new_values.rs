@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use wapc::project::{self, NewProject};
+use wapc_codegen::project::{self, NewProject};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -62,6 +62,6 @@ fn check(dir: &Path, description: &str, name: &str, module: Option<&str>) {
         assert!(!text.contains("replace"), "a value added a directive");
     }
     let schema = read(&dir.join("schema.widl")).expect("a schema");
-    let source = wapc::model::load_str("schema.widl", &schema).expect("the schema is valid");
+    let source = wapc_codegen::model::load_str("schema.widl", &schema).expect("the schema is valid");
     assert_eq!(source.namespace.as_deref(), Some(name));
 }

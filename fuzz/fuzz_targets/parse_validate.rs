@@ -5,18 +5,18 @@
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
-use wapc::diagnostic::SourceFile;
+use wapc_codegen::diagnostic::SourceFile;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let file = Arc::new(SourceFile::new("fuzz.widl", text.to_string()));
-    if let Err(errors) = wapc::parser::parse(&file) {
+    if let Err(errors) = wapc_codegen::parser::parse(&file) {
         assert!(!errors.is_empty(), "parse failed without an error");
         let _ = errors.to_string();
     }
-    match wapc::model::load_str("fuzz.widl", text) {
+    match wapc_codegen::model::load_str("fuzz.widl", text) {
         Ok(schema) => {
             let _ = serde_json::to_string(&schema).expect("a schema serializes");
         }

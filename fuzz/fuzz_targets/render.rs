@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use wapc::codegen::{Templates, context};
+use wapc_codegen::codegen::{Templates, context};
 
 static TEMPLATES: LazyLock<Templates> =
     LazyLock::new(|| Templates::load(None).expect("the built-in templates load"));
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(schema) = wapc::model::load_str("fuzz.widl", text) else {
+    let Ok(schema) = wapc_codegen::model::load_str("fuzz.widl", text) else {
         return;
     };
     let roles: Vec<Value> = context::build(&schema, Map::new())

@@ -385,7 +385,7 @@ enum Holds {
 }
 
 /// Every config key the built-in templates (and the context they see) read.
-const KNOWN_KEYS: [(&str, Holds); 10] = [
+const KNOWN_KEYS: [(&str, Holds); 11] = [
     ("handlerRoles", Holds::Roles),
     ("hostRoles", Holds::Roles),
     ("skipInterface", Holds::Bool),
@@ -396,9 +396,40 @@ const KNOWN_KEYS: [(&str, Holds); 10] = [
     ("import", Holds::Text),
     ("module", Holds::Text),
     ("guestFeature", Holds::Feature),
+    ("includable", Holds::Bool),
 ];
 
 impl Codegen {
+    /// A document with one output, described in code rather than YAML (by a `build.rs`);
+    /// `name` stands for the codegen file in messages.
+    pub(crate) fn single(
+        name: &str,
+        schema: PathBuf,
+        config: Map<String, Value>,
+        templates: Option<PathBuf>,
+        output: String,
+        template: String,
+    ) -> Self {
+        let target = Target {
+            template: Some(template),
+            module: None,
+            visitor_class: None,
+            if_not_exists: false,
+            config: Map::new(),
+        };
+        Codegen {
+            schema,
+            config,
+            templates,
+            parent_dir: None,
+            generates: BTreeMap::from([(output, target)]),
+            source: Source {
+                name: name.to_string(),
+                ..Source::default()
+            },
+        }
+    }
+
     /// Checks the config of every target, which otherwise would silently give unconfigured
     /// output: the keys the built-in templates read must hold the right type, and name roles
     /// among `roles` (the schema's); other keys are errors for the outputs in `built_in` (whose

@@ -3,8 +3,8 @@
 //! Usable from a `build.rs` as well as from the CLI:
 //!
 //! ```no_run
-//! let options = wapc::codegen::Options::default();
-//! let files = wapc::codegen::generate("codegen.yaml".as_ref(), &options).unwrap();
+//! let options = wapc_codegen::codegen::Options::default();
+//! let files = wapc_codegen::codegen::generate("codegen.yaml".as_ref(), &options).unwrap();
 //! ```
 
 mod assemblyscript;
@@ -127,10 +127,24 @@ fn generate_reading(
     let documents = config::read(config_path)?;
     let base = config_path.parent().unwrap_or(Path::new(""));
     let config_name = config_path.display().to_string();
+    // The codegen file's folder is the project's: what it names must be inside (see
+    // `ImportPaths`), so that a shared codegen.yaml cannot read `../.netrc`.
+    let imports = (options.imports.clone())
+        .within(base)
+        .allowing_outside(options.allow_outside);
+    let templates_scope = Scope::new([base], options.allow_outside);
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();
     for document in &documents {
-        match render_document(base, &config_name, document, options, read) {
+        match render_document(
+            base,
+            &config_name,
+            document,
+            options,
+            &imports,
+            &templates_scope,
+            read,
+        ) {
             Ok(rendered) => files.extend(rendered),
             Err(e) => errors.0.extend(e.0),
         }
@@ -158,11 +172,16 @@ fn generate_reading(
     Ok(files)
 }
 
-fn render_document(
+/// Renders every target of one document. Its paths are relative to `base`; its schema loads
+/// with `imports`, and its templates folder must be inside `templates_scope`. Adds to `read`
+/// the schema, each file it imports and the templates folder, even when rendering fails.
+pub(crate) fn render_document(
     base: &Path,
     config_name: &str,
     document: &config::Codegen,
     options: &Options,
+    imports: &ImportPaths,
+    templates_scope: &Scope,
     read: &mut Vec<PathBuf>,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let base_dir = if base.as_os_str().is_empty() {
@@ -170,21 +189,21 @@ fn render_document(
     } else {
         base
     };
-    // The codegen file's folder is the project's: what it names must be inside (see
-    // `ImportPaths`), so that a shared codegen.yaml cannot read `../.netrc`.
-    let imports = (options.imports.clone())
-        .within(base)
-        .allowing_outside(options.allow_outside);
     let schema_path = base.join(&document.schema);
-    let (schema, files) = model::load_reading(&schema_path, &imports);
+    let (schema, files) = model::load_reading(&schema_path, imports);
     let user_templates = document.templates.as_ref().map(|t| base.join(t));
-    read.push(schema_path);
-    read.extend(files);
-    read.extend(user_templates.clone());
+    // What was read, or tried: the schema even when it could not be, each file once.
+    for path in std::iter::once(schema_path)
+        .chain(files)
+        .chain(user_templates.clone())
+    {
+        if !read.contains(&path) {
+            read.push(path);
+        }
+    }
     let schema = schema?;
     if let Some(dir) = &user_templates {
-        let scope = Scope::new([base], options.allow_outside);
-        input::admitted(dir, &scope).map_err(|refused| {
+        input::admitted(dir, templates_scope).map_err(|refused| {
             Diagnostic::error(format!(
                 "{config_name}: cannot read the templates folder `{}`: {}",
                 dir.display(),
@@ -361,7 +380,7 @@ fn guest_feature(
 
 /// Whether the nearest Cargo.toml in a folder above `output` declares a `guest` feature. A
 /// manifest that cannot be read or parsed says no: cargo will report it.
-fn crate_declares_guest_feature(output: &Path) -> bool {
+pub(crate) fn crate_declares_guest_feature(output: &Path) -> bool {
     #[derive(serde::Deserialize)]
     struct Manifest {
         #[serde(default)]

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use wapc::diagnostic::{Diagnostics, SourceFile};
-use wapc::model::{self, ImportPaths, Schema};
-use wapc::parser::{self, Document};
+use wapc_codegen::diagnostic::{Diagnostics, SourceFile};
+use wapc_codegen::model::{self, ImportPaths, Schema};
+use wapc_codegen::parser::{self, Document};
 
 /// The file name every in-memory schema is given in messages.
 pub const FILE: &str = "test.widl";
@@ -110,7 +110,7 @@ pub fn stable_paths(text: &str, dir: &Path) -> String {
 }
 
 /// The source text a span covers.
-pub fn slice(text: &str, span: wapc::diagnostic::Span) -> &str {
+pub fn slice(text: &str, span: wapc_codegen::diagnostic::Span) -> &str {
     &text[span.start..span.end]
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use wapc::parser::ast::*;
+use wapc_codegen::parser::ast::*;
 
 pub fn document(document: &Document) -> String {
     let mut out = String::new();

@@ -1,0 +1,196 @@
+//! Generating code from a `build.rs`, as `prost-build` and `tonic-build` do for protobuf.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value as Json};
+
+use crate::codegen::{self, GeneratedFile, Options, Outcome, config::Codegen, output};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input::Scope;
+use crate::model::ImportPaths;
+
+/// Renders one template over a schema into `$OUT_DIR`, for a `build.rs`.
+///
+/// [`build`](Builder::build) prints `cargo:rerun-if-changed=` for the schema, each file it
+/// imports and the templates folder, so that cargo runs the build script again when any of
+/// them changes (and only then). The file is rewritten only when its content changes.
+///
+/// The schema may import from its own folder and the [`include`](Builder::include) folders
+/// (not `$WAPC_HOME/definitions`: a build should not depend on the machine).
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let crate_dir = tempfile::tempdir()?;
+/// # let out_dir = tempfile::tempdir()?;
+/// # let schema = crate_dir.path().join("schema.widl");
+/// # std::fs::write(&schema, "namespace \"greeter\"\ninterface { greet(name: string): string }\n")?;
+/// // build.rs
+/// let generated = wapc_codegen::Builder::new(&schema)
+///     .template("rust/module")
+///     .file_name("greeter.rs")
+/// #   .out_dir(out_dir.path())
+///     .build()?;
+/// assert!(generated.path.ends_with("greeter.rs"));
+/// # assert!(out_dir.path().join("greeter.rs").is_file());
+/// # Ok(())
+/// # }
+/// ```
+///
+/// and in the crate:
+///
+/// ```ignore
+/// #[allow(dead_code, unused_imports, unused_variables, clippy::all)]
+/// mod greeter {
+///     include!(concat!(env!("OUT_DIR"), "/greeter.rs"));
+/// }
+/// ```
+///
+/// `include!` cannot take inner attributes (nor `#[path]` a macro), so the Rust templates
+/// leave out their `#![allow(...)]` when the config says `includable: true`, which the builder
+/// sets unless told otherwise; the `#[allow(...)]` goes on the `mod` instead.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    schema: PathBuf,
+    template: String,
+    out_dir: Option<PathBuf>,
+    file_name: String,
+    config: Map<String, Json>,
+    templates: Option<PathBuf>,
+    includes: Vec<PathBuf>,
+    format: bool,
+}
+
+/// What messages call the build script in place of a codegen file.
+const NAME: &str = "build.rs";
+
+impl Builder {
+    /// Generates from the schema at `schema` (relative to the crate's folder, where cargo runs
+    /// build scripts): by default the `rust/module` template, to `$OUT_DIR/generated.rs`,
+    /// formatted with rustfmt when it is installed.
+    pub fn new(schema: impl Into<PathBuf>) -> Self {
+        Builder {
+            schema: schema.into(),
+            template: "rust/module".to_string(),
+            out_dir: None,
+            file_name: "generated.rs".to_string(),
+            config: Map::new(),
+            templates: None,
+            includes: Vec::new(),
+            format: true,
+        }
+    }
+
+    /// The template to render, by name (`wapc templates list`), e.g. `rust/scaffold`.
+    pub fn template(mut self, name: impl Into<String>) -> Self {
+        self.template = name.into();
+        self
+    }
+
+    /// The folder to write into, instead of `$OUT_DIR`.
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// The generated file's name inside the output folder, instead of `generated.rs`.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = name.into();
+        self
+    }
+
+    /// A config value, as `config:` in codegen.yaml gives it: e.g.
+    /// `.config("hostRoles", ["Console"])`. See the README for the keys the built-in
+    /// templates read; `guestFeature` defaults to whether the crate declares a `guest` feature,
+    /// and `includable` to `true`.
+    pub fn config(mut self, key: impl Into<String>, value: impl Into<Json>) -> Self {
+        self.config.insert(key.into(), value.into());
+        self
+    }
+
+    /// A folder of your own templates (`NAME.hbs`, partials `_NAME.hbs`), which replace
+    /// built-ins of the same name and may add new ones.
+    pub fn templates(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.templates = Some(dir.into());
+        self
+    }
+
+    /// A folder that imports are looked for in (after the importing file's own), like `-I`.
+    pub fn include(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.includes.push(dir.into());
+        self
+    }
+
+    /// Whether to run the output through rustfmt / gofmt when they are installed.
+    pub fn format(mut self, format: bool) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Loads and checks the schema, renders the template and writes the file (unless it
+    /// already holds that content), then prints the `cargo:rerun-if-changed=` lines. The
+    /// error lists every problem found, as `wapc generate` would.
+    pub fn build(self) -> Result<GeneratedFile, Diagnostics> {
+        let out_dir = match self.out_dir {
+            Some(dir) => dir,
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "{NAME}: `OUT_DIR` is not set (cargo sets it for build scripts); name an output folder with `out_dir`"
+                ))
+            })?,
+        };
+        // Outputs are relative to the output folder, so the other paths must not be.
+        let absolute = |path: &Path| {
+            std::path::absolute(path).map_err(|error| {
+                Diagnostic::error(format!("{NAME}: `{}`: {error}", path.display()))
+            })
+        };
+        let schema = absolute(&self.schema)?;
+        let templates = self.templates.as_deref().map(absolute).transpose()?;
+        let mut config = self.config;
+        // `include!` is how a crate brings in a file of `OUT_DIR` (`#[path]` takes no macro),
+        // and it takes no inner attributes.
+        config.entry("includable").or_insert(Json::Bool(true));
+        if !config.contains_key("guestFeature") {
+            let declared = std::env::var_os("CARGO_MANIFEST_DIR").is_some_and(|dir| {
+                codegen::crate_declares_guest_feature(&Path::new(&dir).join("build.rs"))
+            });
+            config.insert("guestFeature".to_string(), Json::Bool(declared));
+        }
+        let document = Codegen::single(
+            NAME,
+            schema,
+            config,
+            templates.clone(),
+            self.file_name,
+            self.template,
+        );
+        let options = Options {
+            format: self.format,
+            ..Options::default()
+        };
+        let imports = ImportPaths::only(self.includes);
+        // The build script names the templates folder itself: it may be anywhere.
+        let templates_scope = Scope::new([], true);
+        let mut read = Vec::new();
+        let files = codegen::render_document(
+            &out_dir,
+            NAME,
+            &document,
+            &options,
+            &imports,
+            &templates_scope,
+            &mut read,
+        )?;
+        let Some(file) = files.into_iter().next() else {
+            return Err(Diagnostic::error("internal error: the target rendered nothing").into());
+        };
+        if file.outcome == Outcome::Written {
+            output::write_all(&[(&file.path, &file.content)], true)?;
+        }
+        // The templates folder is among them: a template added to it counts as a change too.
+        for path in &read {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        Ok(file)
+    }
+}
