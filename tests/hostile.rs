@@ -289,12 +289,13 @@ fn file_system_faults_are_clear_errors_and_write_nothing() {
         "{stderr}"
     );
 
-    // The codegen file is a folder, or missing; the schema is missing.
+    // A folder names its codegen.yaml, which is missing; the codegen file is missing; the
+    // schema is missing.
     std::fs::create_dir_all(dir.join("folder.yaml")).unwrap();
     let (code, _, stderr) = wapc(&dir, &["generate", "folder.yaml"]);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("cannot read `folder.yaml`: it is a directory"),
+        stderr.contains("cannot read `folder.yaml/codegen.yaml`: no such file"),
         "{stderr}"
     );
     let (code, _, stderr) = wapc(&dir, &["generate", "nothing.yaml"]);
