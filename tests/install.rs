@@ -87,6 +87,12 @@ fn definitions_from_a_folder_are_imported_replaced_and_listed() {
     let installed = succeeds(&wapc(&home, root, &["install", "pkg"]));
     assert!(installed.contains("definitions `acme`"), "{installed}");
     succeeds(&wapc(&home, root, &["check", "api/schema.widl"]));
+    // The old CLI's `org:iface` names the same package.
+    write(
+        &root.join("api/colon.widl"),
+        "import * from \"acme:iface\"\ntype A { s: Shared }\n",
+    );
+    succeeds(&wapc(&home, root, &["check", "api/colon.widl"]));
 
     // Installing again replaces the package.
     write(&root.join("pkg/iface.widl"), "type Other { x: string }\n");

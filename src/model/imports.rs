@@ -3,7 +3,7 @@
 //! In order: the importing file's folder, each `--include` folder, then
 //! `$WAPC_HOME/definitions` (by default `~/.wapc/definitions`, where the old CLI's `wapc install`
 //! put shared definitions). In each, `x` itself if it names a `.widl` file, then `x.widl`, then
-//! `x/index.widl`, as the old CLI did.
+//! `x/index.widl`, as the old CLI did; `org:iface` is also looked for as `org/iface`.
 //!
 //! Every file read must lie (symlinks resolved) inside the project folder, an `--include`
 //! folder or the definitions folder, unless `--allow-outside`: a shared schema must not read
@@ -86,7 +86,11 @@ impl ImportPaths {
 
     /// Every path tried for `location`, in order.
     pub fn searched(&self, importer: &Path, location: &str) -> Vec<PathBuf> {
-        let relative: PathBuf = location.split('/').collect();
+        // `org:iface`, the old CLI's name for an installed package, is also `org/iface`.
+        let mut forms: Vec<PathBuf> = vec![location.split('/').collect()];
+        if location.contains(':') {
+            forms.push(location.split(['/', ':']).collect());
+        }
         let folders = importer
             .parent()
             .map(Path::to_path_buf)
@@ -94,8 +98,8 @@ impl ImportPaths {
             .chain(self.includes.iter().cloned())
             .chain(self.definitions.iter().cloned());
         let mut candidates = Vec::new();
-        for folder in folders {
-            let base = folder.join(&relative);
+        for (folder, relative) in folders.flat_map(|f| forms.iter().map(move |r| (f.clone(), r))) {
+            let base = folder.join(relative);
             if location.ends_with(".widl") {
                 candidates.push(base);
             } else {
