@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     let mut parts = text.splitn(3, '\0');
     let description = parts.next().unwrap_or_default();
     let name = parts.next().filter(|n| !n.is_empty()).unwrap_or("p");
-    let module = parts.next().filter(|m| !m.is_empty()).unwrap_or("example.com/p");
+    let module = parts
+        .next()
+        .filter(|m| !m.is_empty())
+        .unwrap_or("example.com/p");
     let scratch = tempfile::tempdir().expect("a temporary folder");
     for (template, extra) in [("rust", None), ("as", None), ("tinygo", Some(module))] {
         let dir = scratch.path().join(template);
@@ -50,7 +53,10 @@ fn read(path: &Path) -> Option<String> {
 fn check(dir: &Path, description: &str, name: &str, module: Option<&str>) {
     if let Some(text) = read(&dir.join("Cargo.toml")) {
         let manifest: toml::Table = toml::from_str(&text).expect("Cargo.toml is TOML");
-        assert_eq!(manifest["package"]["description"].as_str(), Some(description));
+        assert_eq!(
+            manifest["package"]["description"].as_str(),
+            Some(description)
+        );
     }
     if let Some(text) = read(&dir.join("package.json")) {
         let package: serde_json::Value = serde_json::from_str(&text).expect("package.json is JSON");
@@ -62,6 +68,7 @@ fn check(dir: &Path, description: &str, name: &str, module: Option<&str>) {
         assert!(!text.contains("replace"), "a value added a directive");
     }
     let schema = read(&dir.join("schema.widl")).expect("a schema");
-    let source = wapc_codegen::model::load_str("schema.widl", &schema).expect("the schema is valid");
+    let source =
+        wapc_codegen::model::load_str("schema.widl", &schema).expect("the schema is valid");
     assert_eq!(source.namespace.as_deref(), Some(name));
 }

@@ -38,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
             let reference = TEMPLATES
                 .render_with_handlebars(name, &context)
                 .unwrap_or_else(|error| panic!("handlebars-rust failed on `{name}`: {error}"));
-            assert!(rendered == reference, "`{name}` differs from handlebars-rust");
+            assert!(
+                rendered == reference,
+                "`{name}` differs from handlebars-rust"
+            );
         }
     }
 });
