@@ -6,6 +6,9 @@
 //! first one; templates place them with the `assemblyscript/_code` partial, which indents
 //! every line to where the partial is called.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use super::context::{Kind, Ty};
 use super::names::{Case, case};
 use super::render::LanguageHelpers;
@@ -177,7 +180,9 @@ pub fn value_name(name: &str) -> String {
     } else {
         name.to_string()
     };
-    if RESERVED_NAMES.contains(&name.as_str()) {
+    // A set: every name written asks, and the list runs to a hundred words.
+    static RESERVED: LazyLock<HashSet<&str>> = LazyLock::new(|| RESERVED_NAMES.into());
+    if RESERVED.contains(name.as_str()) {
         format!("{name}_")
     } else {
         name

@@ -7,6 +7,9 @@
 //! Nested lists, maps and optionals become nested loops and blocks whose variables carry the
 //! nesting depth, so that no name is declared twice in one scope.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use super::context::{Kind, Ty};
 use super::names::{Case, case};
 use super::render::LanguageHelpers;
@@ -202,7 +205,15 @@ pub fn value_name(name: &str) -> String {
     if value.is_empty() || value.starts_with(|c: char| c.is_ascii_digit()) {
         value = format!("v{value}");
     }
-    if RESERVED_VALUES.contains(&value.as_str()) || GENERATED_LOCALS.contains(&value.as_str()) {
+    // A set: every name written asks, and the lists run to a hundred words.
+    static RESERVED: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+        RESERVED_VALUES
+            .iter()
+            .chain(GENERATED_LOCALS)
+            .copied()
+            .collect()
+    });
+    if RESERVED.contains(value.as_str()) {
         value.push('_');
     }
     value

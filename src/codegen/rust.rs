@@ -1,5 +1,8 @@
 //! The Rust target: how WIDL names and types are spelled in Rust.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use super::context::Ty;
 use super::names::{Case, case};
 use super::render::LanguageHelpers;
@@ -34,6 +37,9 @@ const KEYWORDS: [&str; 50] = [
     "typeof", "unsafe", "unsized", "use", "virtual", "where",
 ];
 
+/// [`KEYWORDS`] as a set: every name written asks.
+static KEYWORD_SET: LazyLock<HashSet<&str>> = LazyLock::new(|| KEYWORDS.into());
+
 /// Keywords that cannot be raw identifiers: they get a trailing underscore instead.
 const NOT_RAW: [&str; 4] = ["crate", "self", "Self", "super"];
 
@@ -58,7 +64,7 @@ const RESERVED_TYPES: [&str; 14] = [
 fn escape(name: String) -> String {
     if NOT_RAW.contains(&name.as_str()) {
         format!("{name}_")
-    } else if KEYWORDS.contains(&name.as_str()) || name == "while" || name == "yield" {
+    } else if KEYWORD_SET.contains(name.as_str()) || name == "while" || name == "yield" {
         format!("r#{name}")
     } else {
         name
