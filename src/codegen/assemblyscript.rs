@@ -6,11 +6,10 @@
 //! first one; templates place them with the `assemblyscript/_code` partial, which indents
 //! every line to where the partial is called.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use super::context::{Kind, Ty};
-use super::names::{Case, case};
+use super::names::{Case, NameSet, case};
 use super::render::LanguageHelpers;
 
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
@@ -181,7 +180,7 @@ pub fn value_name(name: &str) -> String {
         name.to_string()
     };
     // A set: every name written asks, and the list runs to a hundred words.
-    static RESERVED: LazyLock<HashSet<&str>> = LazyLock::new(|| RESERVED_NAMES.into());
+    static RESERVED: LazyLock<NameSet> = LazyLock::new(|| RESERVED_NAMES.into_iter().collect());
     if RESERVED.contains(name.as_str()) {
         format!("{name}_")
     } else {

@@ -7,11 +7,10 @@
 //! Nested lists, maps and optionals become nested loops and blocks whose variables carry the
 //! nesting depth, so that no name is declared twice in one scope.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use super::context::{Kind, Ty};
-use super::names::{Case, case};
+use super::names::{Case, NameSet, case};
 use super::render::LanguageHelpers;
 
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
@@ -206,7 +205,7 @@ pub fn value_name(name: &str) -> String {
         value = format!("v{value}");
     }
     // A set: every name written asks, and the lists run to a hundred words.
-    static RESERVED: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    static RESERVED: LazyLock<NameSet> = LazyLock::new(|| {
         RESERVED_VALUES
             .iter()
             .chain(GENERATED_LOCALS)

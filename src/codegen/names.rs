@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
@@ -52,12 +53,39 @@ pub(super) enum Case {
     UpperCamel,
 }
 
+/// A set of names, hashed fast: the helpers look a name up for every one they write, and the
+/// names are short and the schema's own (no one to flood it), so SipHash's cost buys nothing.
+pub(super) type NameSet = std::collections::HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a, for [`NameSet`] and the case cache.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
 /// `name` written in `case`. A schema's names come back for every use (a type's name for each
 /// field of that type, in several helpers) and heck's conversions cost more than the rest of
 /// rendering, so each thread keeps what it converted.
 pub(super) fn case(name: &str, case: Case) -> String {
     thread_local! {
-        static CONVERTED: RefCell<HashMap<String, [Option<String>; 5]>> = RefCell::default();
+        static CONVERTED: RefCell<HashMap<String, [Option<String>; 5], BuildHasherDefault<Fnv>>> =
+            RefCell::default();
     }
     CONVERTED.with(|converted| {
         let mut converted = converted.borrow_mut();

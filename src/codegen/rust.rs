@@ -1,10 +1,9 @@
 //! The Rust target: how WIDL names and types are spelled in Rust.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use super::context::Ty;
-use super::names::{Case, case};
+use super::names::{Case, NameSet, case};
 use super::render::LanguageHelpers;
 
 pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
@@ -38,7 +37,7 @@ const KEYWORDS: [&str; 50] = [
 ];
 
 /// [`KEYWORDS`] as a set: every name written asks.
-static KEYWORD_SET: LazyLock<HashSet<&str>> = LazyLock::new(|| KEYWORDS.into());
+static KEYWORD_SET: LazyLock<NameSet> = LazyLock::new(|| KEYWORDS.into_iter().collect());
 
 /// Keywords that cannot be raw identifiers: they get a trailing underscore instead.
 const NOT_RAW: [&str; 4] = ["crate", "self", "Self", "super"];
