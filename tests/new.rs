@@ -231,24 +231,13 @@ fn templates_are_found_in_wapc_home() {
 
 /// Runs `make` in `dir` with the project's build routed to wapc's own target folders.
 fn make(dir: &Path, targets: &[&str], vars: &[String]) -> String {
-    let output = Command::new("make")
-        .current_dir(dir)
-        .args(targets)
-        .arg(format!("WAPC={}", env!("CARGO_BIN_EXE_wapc")))
-        .args(vars)
-        .output()
-        .expect("make runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "make {targets:?} failed in {}:\n{text}",
-        dir.display()
-    );
-    text
+    toolchain::succeed(
+        Command::new("make")
+            .current_dir(dir)
+            .args(targets)
+            .arg(format!("WAPC={}", env!("CARGO_BIN_EXE_wapc")))
+            .args(vars),
+    )
 }
 
 /// The folder that holds wapc's own target folders, where the projects' builds go, shared
