@@ -106,12 +106,14 @@ fn the_guest_gate_follows_the_crate_then_the_old_module_then_the_config() {
 
 #[test]
 fn a_guest_feature_of_the_wrong_type_is_an_error() {
-    let config = format!("{NEW_FORM}\n    config:\n      guestFeature: [guest]");
-    let error = module_with(&config, None, "wrong-type").expect_err("refused");
-    assert!(
-        error.contains("codegen.yaml:6:21: `guestFeature` is a Cargo feature name"),
-        "{error}"
-    );
+    for (test, value) in [("wrong-type", "[guest]"), ("empty", "''")] {
+        let config = format!("{NEW_FORM}\n    config:\n      guestFeature: {value}");
+        let error = module_with(&config, None, test).expect_err("refused");
+        assert!(
+            error.contains("codegen.yaml:6:21: `guestFeature` is a Cargo feature name"),
+            "{test}: {error}"
+        );
+    }
 }
 
 #[test]

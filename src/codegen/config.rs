@@ -504,7 +504,8 @@ impl Codegen {
                 }
                 (Holds::Roles, _) => errors.push(wrong_type("a list of role names")),
                 (Holds::Bool, Value::Bool(_)) | (Holds::Text, Value::String(_)) => {}
-                (Holds::Feature, Value::Bool(_) | Value::String(_)) => {}
+                (Holds::Feature, Value::Bool(_)) => {}
+                (Holds::Feature, Value::String(name)) if !name.is_empty() => {}
                 (Holds::Bool, _) => errors.push(wrong_type("`true` or `false`")),
                 (Holds::Text, _) => errors.push(wrong_type("a string")),
                 (Holds::Feature, _) => errors.push(wrong_type(

@@ -239,11 +239,7 @@ pub(crate) fn render_document(
     for (relative, target) in &document.generates {
         let mut config = document.config.clone();
         config.extend(target.config.clone());
-        guest_feature(&mut config, target, &base.join(output_path(relative))).map_err(|m| {
-            Diagnostics::from(Diagnostic::error(format!(
-                "{config_name}: `{relative}`: {m}"
-            )))
-        })?;
+        guest_feature(&mut config, target, &base.join(output_path(relative)));
         configs.push(config);
     }
     let first_with_config: Vec<usize> = (0..configs.len())
@@ -349,22 +345,13 @@ const GATED_RUST_MODULE: &str = "@wapc/widl-codegen/rust";
 /// code behind, so that one crate serves wasm guests and native code that needs only the
 /// types. An explicit value wins (a feature name; `true` for `guest`; `false` for none);
 /// otherwise it is `guest` when the target names the 0.0.7 generator or when the nearest
-/// Cargo.toml above the output declares a `guest` feature, and unset else.
-fn guest_feature(
-    config: &mut Map<String, Json>,
-    target: &config::Target,
-    output: &Path,
-) -> Result<(), String> {
+/// Cargo.toml above the output declares a `guest` feature, and unset else. The value's type
+/// was checked with the rest of the config.
+fn guest_feature(config: &mut Map<String, Json>, target: &config::Target, output: &Path) {
     const KEY: &str = "guestFeature";
     let feature = match config.get(KEY) {
-        Some(Json::String(name)) if !name.is_empty() => return Ok(()),
-        Some(Json::Bool(true)) => true,
-        Some(Json::Bool(false)) => false,
-        Some(other) => {
-            return Err(format!(
-                "`{KEY}` is a Cargo feature name, `true` (`guest`) or `false`, not `{other}`"
-            ));
-        }
+        Some(Json::Bool(on)) => *on,
+        Some(_) => return,
         None => {
             target.module.as_deref().map(|m| m.trim_end_matches('/')) == Some(GATED_RUST_MODULE)
                 || crate_declares_guest_feature(output)
@@ -375,7 +362,6 @@ fn guest_feature(
     } else {
         config.remove(KEY);
     }
-    Ok(())
 }
 
 /// Whether the nearest Cargo.toml in a folder above `output` declares a `guest` feature. A
