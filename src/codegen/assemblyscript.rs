@@ -236,7 +236,7 @@ pub fn string_literal(text: &str) -> String {
     // direction marks as they are.
     let mut literal = String::with_capacity(json.len());
     for c in json.chars() {
-        if matches!(c, '\u{2028}' | '\u{2029}') || super::render::unprintable(c) {
+        if super::render::misleading(c) {
             literal.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             literal.push(c);

@@ -239,9 +239,7 @@ pub fn string_literal(text: &str) -> String {
             '\n' => literal.push_str("\\n"),
             '\r' => literal.push_str("\\r"),
             '\t' => literal.push_str("\\t"),
-            c if super::render::unprintable(c) || matches!(c, '\u{2028}' | '\u{2029}') => {
-                literal.push_str(&format!("\\u{:04x}", c as u32))
-            }
+            c if super::render::misleading(c) => literal.push_str(&format!("\\u{:04x}", c as u32)),
             c => literal.push(c),
         }
     }

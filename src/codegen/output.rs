@@ -39,7 +39,7 @@ pub fn check_inside(relative: &str, allow_outside: bool) -> Result<(), String> {
 /// Refuses a file name with control characters (a newline, ESC) or characters that reorder
 /// text (U+202E): a terminal or an editor would show something other than the name.
 pub fn check_name(name: &str) -> Result<(), String> {
-    if name.chars().any(misleading) {
+    if name.chars().any(super::render::misleading) {
         return Err(format!(
             "the file name `{}` holds a control or text-direction character",
             name.escape_debug()
@@ -48,15 +48,10 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn misleading(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
 /// A path as it may be printed: control and text-direction characters escaped.
 pub fn shown(path: &Path) -> String {
     let text = path.display().to_string();
-    if text.chars().any(misleading) {
+    if text.chars().any(super::render::misleading) {
         text.escape_debug().to_string()
     } else {
         text

@@ -639,6 +639,12 @@ pub(super) fn unprintable(c: char) -> bool {
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// [`unprintable`], or a line or paragraph separator (a line break to some parsers): what a
+/// file name or a string literal must not hold as it is.
+pub(super) fn misleading(c: char) -> bool {
+    unprintable(c) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 /// `text` with `indent` after each line break that is not its last character.
 pub(super) fn indent(text: &str, indent: &str) -> String {
     let mut out = String::with_capacity(text.len());
