@@ -8,11 +8,11 @@
 
 use std::sync::LazyLock;
 
-use super::context::{Kind, Ty};
-use super::names::{Case, NameSet, case};
-use super::render::LanguageHelpers;
+use crate::codegen::context::{Kind, Ty};
+use crate::codegen::names::{Case, NameSet, case};
+use crate::codegen::render::LanguageHelpers;
 
-pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
+pub(crate) const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("as_name", value_name),
         ("as_method", method_name),
@@ -226,7 +226,7 @@ pub fn builder_method(name: &str) -> String {
 
 /// A class, enum or alias name: `http_request` → `HttpRequest`.
 pub fn type_name(name: &str) -> String {
-    super::names::pascal_type_name(name, &RESERVED_TYPES)
+    crate::codegen::names::pascal_type_name(name, &RESERVED_TYPES)
 }
 
 /// A string literal holding `text` (JSON's escapes are valid in AssemblyScript).
@@ -236,7 +236,7 @@ pub fn string_literal(text: &str) -> String {
     // direction marks as they are.
     let mut literal = String::with_capacity(json.len());
     for c in json.chars() {
-        if super::render::misleading(c) {
+        if crate::codegen::render::misleading(c) {
             literal.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             literal.push(c);

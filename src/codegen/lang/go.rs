@@ -9,11 +9,11 @@
 
 use std::sync::LazyLock;
 
-use super::context::{Kind, Ty};
-use super::names::{Case, NameSet, case};
-use super::render::LanguageHelpers;
+use crate::codegen::context::{Kind, Ty};
+use crate::codegen::names::{Case, NameSet, case};
+use crate::codegen::render::LanguageHelpers;
 
-pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
+pub(crate) const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("go_name", exported_name),
         ("go_var", value_name),
@@ -239,7 +239,9 @@ pub fn string_literal(text: &str) -> String {
             '\n' => literal.push_str("\\n"),
             '\r' => literal.push_str("\\r"),
             '\t' => literal.push_str("\\t"),
-            c if super::render::misleading(c) => literal.push_str(&format!("\\u{:04x}", c as u32)),
+            c if crate::codegen::render::misleading(c) => {
+                literal.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => literal.push(c),
         }
     }

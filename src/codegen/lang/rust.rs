@@ -2,11 +2,11 @@
 
 use std::sync::LazyLock;
 
-use super::context::Ty;
-use super::names::{Case, NameSet, case};
-use super::render::LanguageHelpers;
+use crate::codegen::context::Ty;
+use crate::codegen::names::{Case, NameSet, case};
+use crate::codegen::render::LanguageHelpers;
 
-pub(super) const HELPERS: LanguageHelpers = LanguageHelpers {
+pub(crate) const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("rust_name", value_name),
         ("rust_method", method_name),
@@ -93,7 +93,7 @@ pub fn method_name(name: &str) -> String {
 
 /// A type, variant or trait name: `http_request` → `HttpRequest`.
 pub fn type_name(name: &str) -> String {
-    super::names::pascal_type_name(name, &RESERVED_TYPES)
+    crate::codegen::names::pascal_type_name(name, &RESERVED_TYPES)
 }
 
 /// The name of a type the schema defines: as written when it is already a Rust type name
