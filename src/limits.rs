@@ -162,7 +162,10 @@ mod tests {
             .iter()
             .map(|limit| format!("| {} | {} |", limit.what, limit.value))
             .collect();
-        assert_eq!(rows, expected, "README's limits table differs from limits::ALL");
+        assert_eq!(
+            rows, expected,
+            "README's limits table differs from limits::ALL"
+        );
     }
 
     #[test]
