@@ -42,7 +42,7 @@ func TestTheRustGuestRoundTripsEveryType(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	module, err := engine().New(ctx, host.HostCallHandler(logger{}), guest, &wapc.ModuleConfig{
+	module, err := host.WazeroEngine().New(ctx, host.HostCallHandler(logger{}), guest, &wapc.ModuleConfig{
 		Logger: wapc.PrintlnLogger,
 		Stdout: os.Stdout,
 		Stderr: os.Stderr,
