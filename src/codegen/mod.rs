@@ -7,15 +7,13 @@
 //! let files = wapc_codegen::codegen::generate("codegen.yaml".as_ref(), &options).unwrap();
 //! ```
 
-mod assemblyscript;
 pub mod config;
 pub mod context;
 mod direct;
-mod go;
+mod lang;
 mod names;
 pub(crate) mod output;
 pub mod render;
-mod rust;
 pub mod watch;
 
 use std::io::Read as _;

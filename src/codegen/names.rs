@@ -9,8 +9,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use super::context::{Context, FieldView};
+use super::lang::{assemblyscript, go, rust};
 use super::render::StrFn;
-use super::{assemblyscript, go, rust};
 
 /// How one language spells the names of a scope.
 struct Spelling {

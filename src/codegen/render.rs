@@ -14,8 +14,8 @@ use handlebars::{
 use serde_json::Value as Json;
 
 use super::context::{Context, Ty};
+use super::lang::rust;
 use super::names::{Case, case};
-use super::rust;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::input;
 
@@ -528,8 +528,8 @@ pub(super) struct LanguageHelpers {
 /// Every language's helpers; a new target adds its own here.
 const LANGUAGES: [&LanguageHelpers; 3] = [
     &rust::HELPERS,
-    &super::go::HELPERS,
-    &super::assemblyscript::HELPERS,
+    &super::lang::go::HELPERS,
+    &super::lang::assemblyscript::HELPERS,
 ];
 
 /// One language helper, as the direct renderer calls it.

@@ -1,0 +1,32 @@
+//! Every integration test, in one crate so that a test run compiles and links it once.
+//! Each module was a test file of its own; `support` and `common` are their shared helpers.
+
+#[macro_use]
+mod common;
+mod support;
+
+mod build_rs;
+mod cli;
+mod compat_assemblyscript;
+mod compat_go;
+mod compat_rust;
+mod compile_matrix;
+mod fuzz_regressions;
+mod generate;
+mod hostile;
+mod hostile_reads;
+mod hostile_texts;
+mod hostile_writes;
+mod imports;
+mod install;
+mod names;
+mod new;
+mod parse;
+mod properties;
+mod real_world;
+mod roundtrip_assemblyscript;
+mod roundtrip_go;
+mod roundtrip_rust;
+mod syntax_errors;
+mod validate;
+mod watch;

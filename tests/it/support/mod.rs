@@ -1,0 +1,5 @@
+//! Helpers for the toolchain tests and the property tests.
+
+pub mod printer;
+pub mod random_schema;
+pub mod toolchain;
