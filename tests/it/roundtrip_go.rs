@@ -189,7 +189,14 @@ pub(crate) const NO_GO_WASM: &str =
 pub(crate) fn build_go_guest() -> PathBuf {
     let dir = generate_go();
     let module = toolchain::target_dir().join("roundtrip-go/go.wasm");
-    build_wasm_guest(dir, &module, "go", &["build", "-buildmode=c-shared"]);
+    build_wasm_guest(
+        Command::new("go")
+            .args(["build", "-buildmode=c-shared"])
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm"),
+        dir,
+        &module,
+    );
     module
 }
 
@@ -205,25 +212,21 @@ pub(crate) fn build_tinygo_guest() -> Option<PathBuf> {
     let dir = generate_go();
     let module = toolchain::target_dir().join("roundtrip-go/tinygo.wasm");
     build_wasm_guest(
+        Command::new("tinygo").args(["build", "-target=wasip1", "-buildmode=c-shared"]),
         dir,
         &module,
-        "tinygo",
-        &["build", "-target=wasip1", "-buildmode=c-shared"],
     );
     Some(module)
 }
 
-fn build_wasm_guest(dir: &Path, module: &Path, compiler: &str, args: &[&str]) {
-    let mut command = Command::new(compiler);
-    command
+/// Runs `compiler` (a build command) over tests/go/wasmguest, writing `module`.
+fn build_wasm_guest(compiler: &mut Command, dir: &Path, module: &Path) {
+    compiler
         .current_dir(dir)
-        .args(args)
         .arg("-o")
         .arg(module)
-        .arg("./wasmguest")
-        .env("GOOS", "wasip1")
-        .env("GOARCH", "wasm");
-    toolchain::succeed(&mut command);
+        .arg("./wasmguest");
+    toolchain::succeed(compiler);
 }
 
 /// Runs the generated Go host (tests/go/host, on the engine that go/wazero generates) on
