@@ -43,7 +43,7 @@ static KEYWORD_SET: LazyLock<NameSet> = LazyLock::new(|| KEYWORDS.into_iter().co
 const NOT_RAW: [&str; 4] = ["crate", "self", "Self", "super"];
 
 /// Names the generated code itself defines or relies on, so schema types must not take them.
-const RESERVED_TYPES: [&str; 14] = [
+const RESERVED_TYPES: [&str; 15] = [
     "Host",
     "Handlers",
     "HandlerResult",
@@ -58,6 +58,7 @@ const RESERVED_TYPES: [&str; 14] = [
     "ByteBuf",
     "Value",
     "Self",
+    "InitializeExport",
 ];
 
 fn escape(name: String) -> String {
