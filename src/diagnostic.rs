@@ -1,12 +1,17 @@
 //! Source files, spans and compiler-style error reports.
 //!
-//! Every error the tool reports about a user's file goes through [`Diagnostic`], so that all of
-//! them look alike: `error: message`, then `--> file:line:col`, the source line and a caret.
+//! Every error the tool reports, about a schema, a codegen file, a template or a file it reads
+//! or writes, is a [`Diagnostic`], rendered by annotate-snippets (rustc's renderer) so that all
+//! of them look alike: `error: message`, then `--> file:line:col`, the source line and a caret.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use annotate_snippets::{
+    Annotation, AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet,
+};
 use serde::Serialize;
 
 /// A byte range in one source file.
@@ -117,29 +122,81 @@ fn display_path(path: &Path) -> String {
     shown.display().to_string()
 }
 
-/// One error, optionally located in a source file.
+/// How bad a diagnostic is: an error stops the run; a warning is reported and the run goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a diagnostic points.
+#[derive(Clone, Debug)]
+pub enum Location {
+    /// A span of a file whose text is at hand: the report quotes its line.
+    Span(Arc<SourceFile>, Span),
+    /// A file with no place in it to show: one that could not be read, or written, or that
+    /// lies outside the project.
+    File(String),
+}
+
+/// A secondary label: another place that explains the error ("first defined here").
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    pub message: String,
+}
+
+/// One located diagnostic: every error the tool reports, about a schema, a codegen file, a
+/// template or a file it reads or writes, is one of these, and [`Diagnostic::render`] prints
+/// them all alike.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub message: String,
-    pub location: Option<(Arc<SourceFile>, Span)>,
+    pub location: Option<Location>,
+    /// Said under the primary span's caret.
+    pub label: Option<String>,
+    pub secondary: Vec<Label>,
     pub notes: Vec<String>,
+    pub help: Vec<String>,
 }
 
 impl Diagnostic {
-    pub fn error(message: impl Into<String>) -> Self {
+    fn new(severity: Severity, message: impl Into<String>, location: Option<Location>) -> Self {
         Diagnostic {
+            severity,
             message: message.into(),
-            location: None,
+            location,
+            label: None,
+            secondary: Vec::new(),
             notes: Vec::new(),
+            help: Vec::new(),
         }
     }
 
+    /// An error that points at no file.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message, None)
+    }
+
+    /// A warning that points at no file.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message, None)
+    }
+
+    /// An error at `span` of `file`.
     pub fn at(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            message: message.into(),
-            location: Some((Arc::clone(file), span)),
-            notes: Vec::new(),
-        }
+        Self::new(
+            Severity::Error,
+            message,
+            Some(Location::Span(Arc::clone(file), span)),
+        )
+    }
+
+    /// An error about the file `name` as a whole (it cannot be read, say).
+    pub fn in_file(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message, Some(Location::File(name.into())))
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
@@ -147,61 +204,194 @@ impl Diagnostic {
         self
     }
 
-    /// The `file:line:col` this error points at, if it has one.
-    pub fn position(&self) -> Option<(String, Position)> {
-        self.location
-            .as_ref()
-            .map(|(file, span)| (file.name.clone(), file.position(span.start)))
+    /// Advice: what to do about it.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help.push(help.into());
+        self
     }
+
+    /// What the caret under the primary span says.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Another place, in `file`, that explains this diagnostic.
+    pub fn with_secondary(
+        mut self,
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.secondary.push(Label {
+            file: Arc::clone(file),
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// The `file:line:col` this diagnostic points at, if it points into a file's text.
+    pub fn position(&self) -> Option<(String, Position)> {
+        match &self.location {
+            Some(Location::Span(file, span)) => Some((file.name.clone(), file.position(span.start))),
+            _ => None,
+        }
+    }
+
+    /// The report as it is printed, in colour when `styled`: `error: message`, then
+    /// `--> file:line:col`, the source line with a caret under the span, and notes.
+    pub fn render(&self, styled: bool) -> String {
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut text = renderer.render(&[self.group()]);
+        text.push('\n');
+        text
+    }
+
+    fn group(&self) -> Group<'_> {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let mut elements: Vec<Element> = Vec::new();
+        let mut notes: Vec<Cow<str>> = Vec::new();
+        match &self.location {
+            Some(Location::Span(file, span)) if file.quotable => {
+                let primary = Excerpt::annotation(file, *span, AnnotationKind::Primary, &self.label);
+                elements.extend(self.snippets(file, primary));
+            }
+            Some(Location::Span(file, span)) => {
+                let at = file.position(span.start);
+                let origin = Origin::path(untrusted(&file.name))
+                    .line(at.line)
+                    .char_column(at.column);
+                elements.push(origin.into());
+                notes.push("the line is not shown: the file is not text".into());
+            }
+            Some(Location::File(name)) => elements.push(Origin::path(untrusted(name)).into()),
+            None => {}
+        }
+        let notes = notes.into_iter().chain(self.notes.iter().map(|n| untrusted(n)));
+        elements.extend(notes.map(|note| Level::NOTE.message(note).into()));
+        let help = self.help.iter().map(|help| Level::HELP.message(untrusted(help)));
+        elements.extend(help.map(Element::from));
+        level
+            .primary_title(untrusted(&self.message))
+            .elements(elements)
+    }
+
+    /// The quoted source: one snippet for the primary span's file, with the secondary labels
+    /// in that file, then one for each other file that a secondary label points into.
+    fn snippets<'a>(
+        &'a self,
+        file: &'a Arc<SourceFile>,
+        primary: Excerpt<'a>,
+    ) -> Vec<Element<'a>> {
+        let mut files: Vec<(&Arc<SourceFile>, Vec<Excerpt>)> = vec![(file, vec![primary])];
+        for label in self.secondary.iter().filter(|l| l.file.quotable) {
+            let excerpt = Excerpt::annotation(
+                &label.file,
+                label.span,
+                AnnotationKind::Context,
+                &Some(label.message.clone()),
+            );
+            match files.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &label.file)) {
+                Some((_, excerpts)) => excerpts.push(excerpt),
+                None => files.push((&label.file, vec![excerpt])),
+            }
+        }
+        files
+            .into_iter()
+            .map(|(file, excerpts)| Excerpt::snippet(file, excerpts).into())
+            .collect()
+    }
+}
+
+/// One annotation, with its span clamped to the text and to the line it starts on.
+struct Excerpt<'a> {
+    kind: AnnotationKind,
+    start: usize,
+    end: usize,
+    label: Option<Cow<'a, str>>,
+}
+
+impl<'a> Excerpt<'a> {
+    fn annotation(
+        file: &SourceFile,
+        span: Span,
+        kind: AnnotationKind,
+        label: &Option<String>,
+    ) -> Self {
+        let start = file.floor_char_boundary(span.start.min(file.text.len()));
+        let line = file.position(start).line;
+        let line_end = file.line_starts[line - 1] + file.line(line).len();
+        let end = file.floor_char_boundary(span.end.clamp(start, line_end));
+        // An empty span points at the character there, if the line has one.
+        let end = match (end == start, file.text[start..line_end].chars().next()) {
+            (true, Some(c)) => start + c.len_utf8(),
+            _ => end,
+        };
+        Excerpt {
+            kind,
+            start,
+            end,
+            label: label.as_deref().map(|l| untrusted(l).into_owned().into()),
+        }
+    }
+
+    /// The lines from the first annotation's to the last's (the renderer folds long runs of
+    /// lines without one), with the spans made relative to them.
+    fn snippet(file: &'a SourceFile, excerpts: Vec<Excerpt<'a>>) -> Snippet<'a, Annotation<'a>> {
+        let first = excerpts.iter().map(|e| e.start).min().unwrap_or(0);
+        let last = excerpts.iter().map(|e| e.end).max().unwrap_or(0);
+        let first_line = file.position(first).line;
+        let last_line = file.position(last).line;
+        let from = file.line_starts[first_line - 1];
+        let to = file.line_starts[last_line - 1] + file.line(last_line).len();
+        let annotations = excerpts.into_iter().map(|e| {
+            let annotation = e.kind.span(e.start - from..e.end - from);
+            match e.label {
+                Some(label) => annotation.label(label),
+                None => annotation,
+            }
+        });
+        Snippet::source(&file.text[from..to])
+            .line_start(first_line)
+            .path(untrusted(&file.name))
+            .annotations(annotations)
+    }
+}
+
+/// Text from a user's files or from the file system, made safe to print: a control character
+/// (but a line break or tab) or a bidirectional override is shown as its escape, so that no
+/// such text can drive the terminal or hide what a line says.
+fn untrusted(text: &str) -> Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\n' | '\t'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        if bad(c) {
+            safe.extend(c.escape_unicode());
+        } else {
+            safe.push(c);
+        }
+    }
+    Cow::Owned(safe)
 }
 
 impl fmt::Display for Diagnostic {
+    /// The report without colour.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
-        // Notes line up with the `|` of the source excerpt.
-        let mut gutter = " ".to_string();
-        if let Some((file, span)) = &self.location {
-            let start = file.position(span.start);
-            gutter = " ".repeat(start.line.to_string().len());
-            writeln!(
-                f,
-                "{gutter}--> {}:{}:{}",
-                file.name, start.line, start.column
-            )?;
-            if !file.quotable {
-                writeln!(
-                    f,
-                    "{gutter} = note: the line is not shown: the file is not text"
-                )?;
-                return self.notes(f, &gutter);
-            }
-            let line = file.line(start.line);
-            writeln!(f, "{gutter} |")?;
-            writeln!(f, "{} | {}", start.line, line)?;
-            // Keep tabs from the source line so that the caret lines up in any terminal.
-            let pad: String = line
-                .chars()
-                .take(start.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let end = file.position(span.end.max(span.start));
-            let width = if end.line == start.line {
-                (end.column - start.column).max(1)
-            } else {
-                (line.chars().count() + 1 - start.column).max(1)
-            };
-            writeln!(f, "{gutter} | {pad}{}", "^".repeat(width))?;
-        }
-        self.notes(f, &gutter)
-    }
-}
-
-impl Diagnostic {
-    fn notes(&self, f: &mut fmt::Formatter<'_>, gutter: &str) -> fmt::Result {
-        for note in &self.notes {
-            writeln!(f, "{gutter} = note: {note}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(false))
     }
 }
 
@@ -221,6 +411,12 @@ impl Diagnostics {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+
+    /// Every report, a blank line between two, in colour when `styled`.
+    pub fn render(&self, styled: bool) -> String {
+        let reports: Vec<String> = self.0.iter().map(|d| d.render(styled)).collect();
+        reports.join("\n")
+    }
 }
 
 impl From<Diagnostic> for Diagnostics {
@@ -230,14 +426,9 @@ impl From<Diagnostic> for Diagnostics {
 }
 
 impl fmt::Display for Diagnostics {
+    /// The reports without colour.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, diagnostic) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{diagnostic}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(false))
     }
 }
 
@@ -314,21 +505,83 @@ mod tests {
             let d = Diagnostic::at(&file, Span::new(1, 2), "bad");
             assert_eq!(
                 d.to_string(),
-                "error: bad\n --> s.widl:1:2\n  = note: the line is not shown: the file is not text\n"
+                "error: bad\n--> s.widl:1:2\n = note: the line is not shown: the file is not text\n"
             );
         }
     }
 
     #[test]
-    fn report_points_at_the_span() {
+    fn report_points_at_the_span_and_its_secondary_labels() {
         let file = Arc::new(SourceFile::new(
             "s.widl",
-            "type A {\n\tx: Foo\n}\n".to_string(),
+            "type A {\n\tx: Foo\n}\ntype A {}\n".to_string(),
         ));
-        let d = Diagnostic::at(&file, Span::new(13, 16), "unknown type `Foo`");
+        let d = Diagnostic::at(&file, Span::new(13, 16), "unknown type `Foo`")
+            .with_note("did you mean `foo`?");
+        // The renderer shows a tab as four spaces, and moves the caret with it.
         assert_eq!(
             d.to_string(),
-            "error: unknown type `Foo`\n --> s.widl:2:5\n  |\n2 | \tx: Foo\n  | \t   ^^^\n"
+            "error: unknown type `Foo`\n --> s.widl:2:5\n  |\n2 |     x: Foo\n  |        ^^^\n  |\n  = note: did you mean `foo`?\n"
+        );
+        let d = Diagnostic::at(&file, Span::new(24, 25), "`A` is defined more than once")
+            .with_label("again")
+            .with_secondary(&file, Span::new(5, 6), "first defined here");
+        assert_eq!(
+            d.to_string(),
+            "error: `A` is defined more than once\n --> s.widl:4:6\n  |\n1 | type A {\n  |      - first defined here\n...\n4 | type A {}\n  |      ^ again\n"
+        );
+    }
+
+    #[test]
+    fn any_span_is_clamped_to_the_text_and_to_its_first_line() {
+        let file = Arc::new(SourceFile::new("s.widl", "ab\nçd".to_string()));
+        let shown = |start, end| Diagnostic::at(&file, Span::new(start, end), "x").to_string();
+        // Past the end: just after the last character.
+        assert!(shown(99, 120).contains("2 | çd\n  |   ^\n"), "{}", shown(99, 120));
+        // Inside a character, and reversed: at that character.
+        assert!(shown(4, 1).contains("2 | çd\n  | ^\n"), "{}", shown(4, 1));
+        // Over two lines: to the end of the first.
+        assert!(shown(0, 6).contains("1 | ab\n  | ^^\n"), "{}", shown(0, 6));
+    }
+
+    #[test]
+    fn a_file_without_a_place_and_advice_without_a_file() {
+        let d = Diagnostic::in_file("out/a.rs", "cannot write `out/a.rs`: permission denied");
+        assert_eq!(
+            d.to_string(),
+            "error: cannot write `out/a.rs`: permission denied\n--> out/a.rs\n"
+        );
+        let d = Diagnostic::warning("no targets").with_help("add one under `generates:`");
+        assert_eq!(
+            d.to_string(),
+            "warning: no targets\n |\n = help: add one under `generates:`\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_escaped_everywhere() {
+        let file = Arc::new(SourceFile::new("a\u{1b}[2J.widl", "x".to_string()));
+        let d = Diagnostic::at(&file, Span::new(0, 1), "name `\u{1b}]0;pwned\u{7}` \u{202E}x")
+            .with_label("\u{9b}31m")
+            .with_note("\u{1b}[31m");
+        let shown = d.render(true);
+        for bad in ['\u{7}', '\u{9b}', '\u{202E}'] {
+            assert!(!shown.contains(bad), "{shown:?}");
+        }
+        // The only escapes left are the renderer's own colours.
+        let plain = d.render(false);
+        assert!(!plain.contains('\u{1b}'), "{plain:?}");
+        assert!(plain.contains(r"a\u{1b}[2J.widl:1:1"), "{plain}");
+        assert!(plain.contains(r"name `\u{1b}]0;pwned\u{7}` \u{202e}x"), "{plain}");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let d = Diagnostic::error("bad");
+        assert_eq!(d.render(false), "error: bad\n");
+        assert_eq!(
+            d.render(true),
+            "\u{1b}[1m\u{1b}[91merror\u{1b}[0m\u{1b}[1m: bad\u{1b}[0m\n"
         );
     }
 }
