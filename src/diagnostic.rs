@@ -91,6 +91,19 @@ impl SourceFile {
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
+    /// The byte offset of a 1-based line and column (in characters), clamped to the text.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.max(1) - 1) else {
+            return self.text.len();
+        };
+        let line = self.line(line.max(1));
+        let within = line
+            .char_indices()
+            .nth(column.max(1) - 1)
+            .map_or(line.len(), |(i, _)| i);
+        start + within
+    }
+
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
     }
@@ -139,12 +152,29 @@ pub enum Location {
     File(String),
 }
 
-/// A secondary label: another place that explains the error ("first defined here").
+/// What a label on the quoted source marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelKind {
+    /// The diagnostic's own span (its location).
+    Primary,
+    /// Another place that explains it ("first defined here").
+    Secondary,
+}
+
+/// Words under a span of the quoted source.
 #[derive(Clone, Debug)]
 pub struct Label {
+    pub kind: LabelKind,
     pub file: Arc<SourceFile>,
     pub span: Span,
     pub message: String,
+}
+
+/// What a line after the source says: a fact, or advice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FootnoteKind {
+    Note,
+    Help,
 }
 
 /// One located diagnostic: every error the tool reports, about a schema, a codegen file, a
@@ -155,11 +185,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub location: Option<Location>,
-    /// Said under the primary span's caret.
-    pub label: Option<String>,
-    pub secondary: Vec<Label>,
-    pub notes: Vec<String>,
-    pub help: Vec<String>,
+    /// Words under the primary span's caret, and under other places.
+    pub labels: Vec<Label>,
+    /// Notes and help, in order, after the source.
+    pub footnotes: Vec<(FootnoteKind, String)>,
 }
 
 impl Diagnostic {
@@ -168,10 +197,8 @@ impl Diagnostic {
             severity,
             message: message.into(),
             location,
-            label: None,
-            secondary: Vec::new(),
-            notes: Vec::new(),
-            help: Vec::new(),
+            labels: Vec::new(),
+            footnotes: Vec::new(),
         }
     }
 
@@ -200,19 +227,26 @@ impl Diagnostic {
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.footnotes.push((FootnoteKind::Note, note.into()));
         self
     }
 
     /// Advice: what to do about it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help.push(help.into());
+        self.footnotes.push((FootnoteKind::Help, help.into()));
         self
     }
 
-    /// What the caret under the primary span says.
+    /// What the caret under the primary span says (nothing without a span to quote).
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        if let Some(Location::Span(file, span)) = &self.location {
+            self.labels.push(Label {
+                kind: LabelKind::Primary,
+                file: Arc::clone(file),
+                span: *span,
+                message: label.into(),
+            });
+        }
         self
     }
 
@@ -223,7 +257,8 @@ impl Diagnostic {
         span: Span,
         message: impl Into<String>,
     ) -> Self {
-        self.secondary.push(Label {
+        self.labels.push(Label {
+            kind: LabelKind::Secondary,
             file: Arc::clone(file),
             span,
             message: message.into(),
@@ -231,10 +266,47 @@ impl Diagnostic {
         self
     }
 
+    /// A YAML file that serde_yaml refused, at the place it names.
+    pub fn yaml(file: &Arc<SourceFile>, error: &serde_yaml::Error) -> Self {
+        let message = error.to_string();
+        // serde_yaml appends " at line L column C": the report shows the place instead.
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(head, _)| head);
+        match error.location() {
+            Some(at) => Self::at_yaml(file, at.line(), at.column(), message),
+            None => Self::in_file(&file.name, message),
+        }
+    }
+
+    /// An error at the YAML token that starts at a 1-based line and column (in characters, as
+    /// serde_yaml counts them) of `file`.
+    pub fn at_yaml(
+        file: &Arc<SourceFile>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = file.offset(line, column);
+        let rest = &file.text[start..];
+        // A token ends at a space, at flow punctuation, or at a `:` that ends a key.
+        let len = rest
+            .char_indices()
+            .find(|&(i, c)| {
+                c.is_whitespace()
+                    || matches!(c, ',' | '[' | ']' | '{' | '}')
+                    || (c == ':' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace))
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        Self::at(file, Span::new(start, start + len), message)
+    }
+
     /// The `file:line:col` this diagnostic points at, if it points into a file's text.
     pub fn position(&self) -> Option<(String, Position)> {
         match &self.location {
-            Some(Location::Span(file, span)) => Some((file.name.clone(), file.position(span.start))),
+            Some(Location::Span(file, span)) => {
+                Some((file.name.clone(), file.position(span.start)))
+            }
             _ => None,
         }
     }
@@ -261,8 +333,7 @@ impl Diagnostic {
         let mut notes: Vec<Cow<str>> = Vec::new();
         match &self.location {
             Some(Location::Span(file, span)) if file.quotable => {
-                let primary = Excerpt::annotation(file, *span, AnnotationKind::Primary, &self.label);
-                elements.extend(self.snippets(file, primary));
+                elements.extend(self.snippets(file, *span));
             }
             Some(Location::Span(file, span)) => {
                 let at = file.position(span.start);
@@ -275,30 +346,42 @@ impl Diagnostic {
             Some(Location::File(name)) => elements.push(Origin::path(untrusted(name)).into()),
             None => {}
         }
-        let notes = notes.into_iter().chain(self.notes.iter().map(|n| untrusted(n)));
-        elements.extend(notes.map(|note| Level::NOTE.message(note).into()));
-        let help = self.help.iter().map(|help| Level::HELP.message(untrusted(help)));
-        elements.extend(help.map(Element::from));
+        elements.extend(
+            notes
+                .into_iter()
+                .map(|note| Level::NOTE.message(note).into()),
+        );
+        for (kind, text) in &self.footnotes {
+            let level = match kind {
+                FootnoteKind::Note => Level::NOTE,
+                FootnoteKind::Help => Level::HELP,
+            };
+            elements.push(level.message(untrusted(text)).into());
+        }
         level
             .primary_title(untrusted(&self.message))
             .elements(elements)
     }
 
-    /// The quoted source: one snippet for the primary span's file, with the secondary labels
-    /// in that file, then one for each other file that a secondary label points into.
-    fn snippets<'a>(
-        &'a self,
-        file: &'a Arc<SourceFile>,
-        primary: Excerpt<'a>,
-    ) -> Vec<Element<'a>> {
-        let mut files: Vec<(&Arc<SourceFile>, Vec<Excerpt>)> = vec![(file, vec![primary])];
-        for label in self.secondary.iter().filter(|l| l.file.quotable) {
-            let excerpt = Excerpt::annotation(
-                &label.file,
-                label.span,
-                AnnotationKind::Context,
-                &Some(label.message.clone()),
-            );
+    /// The quoted source: one snippet for the primary span's file, with the labels in that
+    /// file, then one for each other file that a label points into.
+    fn snippets<'a>(&'a self, file: &'a Arc<SourceFile>, span: Span) -> Vec<Element<'a>> {
+        let mut excerpts = Vec::new();
+        if !self.labels.iter().any(|l| l.kind == LabelKind::Primary) {
+            excerpts.push(Excerpt::annotation(
+                file,
+                span,
+                AnnotationKind::Primary,
+                None,
+            ));
+        }
+        let mut files: Vec<(&Arc<SourceFile>, Vec<Excerpt>)> = vec![(file, excerpts)];
+        for label in self.labels.iter().filter(|l| l.file.quotable) {
+            let kind = match label.kind {
+                LabelKind::Primary => AnnotationKind::Primary,
+                LabelKind::Secondary => AnnotationKind::Context,
+            };
+            let excerpt = Excerpt::annotation(&label.file, label.span, kind, Some(&label.message));
             match files.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &label.file)) {
                 Some((_, excerpts)) => excerpts.push(excerpt),
                 None => files.push((&label.file, vec![excerpt])),
@@ -324,7 +407,7 @@ impl<'a> Excerpt<'a> {
         file: &SourceFile,
         span: Span,
         kind: AnnotationKind,
-        label: &Option<String>,
+        label: Option<&'a str>,
     ) -> Self {
         let start = file.floor_char_boundary(span.start.min(file.text.len()));
         let line = file.position(start).line;
@@ -339,7 +422,7 @@ impl<'a> Excerpt<'a> {
             kind,
             start,
             end,
-            label: label.as_deref().map(|l| untrusted(l).into_owned().into()),
+            label: label.map(untrusted),
         }
     }
 
@@ -537,7 +620,11 @@ mod tests {
         let file = Arc::new(SourceFile::new("s.widl", "ab\nçd".to_string()));
         let shown = |start, end| Diagnostic::at(&file, Span::new(start, end), "x").to_string();
         // Past the end: just after the last character.
-        assert!(shown(99, 120).contains("2 | çd\n  |   ^\n"), "{}", shown(99, 120));
+        assert!(
+            shown(99, 120).contains("2 | çd\n  |   ^\n"),
+            "{}",
+            shown(99, 120)
+        );
         // Inside a character, and reversed: at that character.
         assert!(shown(4, 1).contains("2 | çd\n  | ^\n"), "{}", shown(4, 1));
         // Over two lines: to the end of the first.
@@ -561,9 +648,13 @@ mod tests {
     #[test]
     fn control_characters_and_bidi_overrides_are_escaped_everywhere() {
         let file = Arc::new(SourceFile::new("a\u{1b}[2J.widl", "x".to_string()));
-        let d = Diagnostic::at(&file, Span::new(0, 1), "name `\u{1b}]0;pwned\u{7}` \u{202E}x")
-            .with_label("\u{9b}31m")
-            .with_note("\u{1b}[31m");
+        let d = Diagnostic::at(
+            &file,
+            Span::new(0, 1),
+            "name `\u{1b}]0;pwned\u{7}` \u{202E}x",
+        )
+        .with_label("\u{9b}31m")
+        .with_note("\u{1b}[31m");
         let shown = d.render(true);
         for bad in ['\u{7}', '\u{9b}', '\u{202E}'] {
             assert!(!shown.contains(bad), "{shown:?}");
@@ -572,7 +663,10 @@ mod tests {
         let plain = d.render(false);
         assert!(!plain.contains('\u{1b}'), "{plain:?}");
         assert!(plain.contains(r"a\u{1b}[2J.widl:1:1"), "{plain}");
-        assert!(plain.contains(r"name `\u{1b}]0;pwned\u{7}` \u{202e}x"), "{plain}");
+        assert!(
+            plain.contains(r"name `\u{1b}]0;pwned\u{7}` \u{202e}x"),
+            "{plain}"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, io_reason};
+use crate::diagnostic::{Diagnostic, SourceFile, io_reason};
 use crate::model::ImportPaths;
 
 /// The manifest at a package's root.
@@ -242,10 +242,8 @@ fn read_manifest(root: &Path) -> Result<Manifest, Diagnostic> {
         ))
     })?;
     serde_yaml::from_slice(&bytes).map_err(|e| {
-        let at = e
-            .location()
-            .map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
-        error(format!("{}{at}: {e}", path.display()))
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Diagnostic::yaml(&std::sync::Arc::new(SourceFile::new(&path, text)), &e)
     })
 }
 

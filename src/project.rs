@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use handlebars::Handlebars;
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
 use crate::codegen::{output, render};
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, io_reason};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean, io_reason};
 use crate::model::ImportPaths;
 
 /// The files of the built-in project templates, by path below `templates/new/`.
@@ -175,10 +176,8 @@ fn from_files(
     };
     let (_, manifest) = files.remove(at);
     let manifest: Manifest = serde_yaml::from_str(&manifest).map_err(|error| {
-        let position = error
-            .location()
-            .map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
-        Diagnostic::error(format!("{source}/{MANIFEST}{position}: {error}"))
+        let file = SourceFile::new(format!("{source}/{MANIFEST}"), manifest.clone());
+        Diagnostic::yaml(&Arc::new(file), &error)
     })?;
     Ok(ProjectTemplate {
         name: manifest.name,

@@ -15,7 +15,7 @@ use serde::de::{
 };
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::input;
 
 /// The largest codegen file read: real ones are a few hundred bytes.
@@ -81,7 +81,8 @@ pub struct Codegen {
 #[derive(Debug, Default)]
 struct Source {
     name: String,
-    text: Arc<str>,
+    /// The codegen file's text; `None` for a document made in code.
+    file: Option<Arc<SourceFile>>,
     /// Which YAML document of the text.
     document: usize,
 }
@@ -107,7 +108,8 @@ pub struct Target {
 /// Reads every YAML document of a codegen file.
 pub fn read(path: &Path) -> Result<Vec<Codegen>, Diagnostics> {
     let name = path.display().to_string();
-    let cannot_read = |reason: &str| Diagnostic::error(format!("cannot read `{name}`: {reason}"));
+    let cannot_read =
+        |reason: &str| Diagnostic::in_file(&name, format!("cannot read `{name}`: {reason}"));
     let bytes = input::read(path, MAX_CONFIG_SIZE, "a codegen file")
         .map_err(|refused| cannot_read(&refused.0))?;
     let text = String::from_utf8(bytes).map_err(|_| cannot_read("it is not UTF-8 text"))?;
@@ -116,52 +118,35 @@ pub fn read(path: &Path) -> Result<Vec<Codegen>, Diagnostics> {
 
 /// Parses the text of a codegen file; `name` is how messages refer to it.
 pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
+    let file = Arc::new(SourceFile::new(name, text.to_string()));
     if let Some((line, column)) = too_deep(text) {
-        return Err(Diagnostic::error(format!(
-            "{name}:{line}:{column}: the YAML nests more than {MAX_NESTING} levels deep"
-        ))
-        .into());
+        let message = format!("the YAML nests more than {MAX_NESTING} levels deep");
+        return Err(Diagnostic::at_yaml(&file, line, column, message).into());
     }
     for document in serde_yaml::Deserializer::from_str(text) {
         NoDuplicates
             .deserialize(document)
-            .map_err(|e| yaml_error(name, &e))?;
+            .map_err(|e| Diagnostic::yaml(&file, &e))?;
     }
-    let shared: Arc<str> = Arc::from(text);
     let mut documents = Vec::new();
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
         // An empty document (a trailing `---`) generates nothing.
         if let Some(mut codegen) =
-            Option::<Codegen>::deserialize(document).map_err(|e| yaml_error(name, &e))?
+            Option::<Codegen>::deserialize(document).map_err(|e| Diagnostic::yaml(&file, &e))?
         {
             codegen.source = Source {
                 name: name.to_string(),
-                text: Arc::clone(&shared),
+                file: Some(Arc::clone(&file)),
                 document: index,
             };
             documents.push(codegen);
         }
     }
     if documents.is_empty() {
-        return Err(Diagnostic::error(format!(
-            "`{name}` is empty: it needs `schema:` and `generates:`"
-        ))
-        .into());
+        let message = format!("`{name}` is empty: it needs `schema:` and `generates:`");
+        return Err(Diagnostic::in_file(name, message).into());
     }
     Ok(documents)
-}
-
-fn yaml_error(name: &str, error: &serde_yaml::Error) -> Diagnostics {
-    let message = error.to_string();
-    // serde_yaml appends " at line L column C"; the position goes in front instead.
-    let message = message
-        .rsplit_once(" at line ")
-        .map_or(message.as_str(), |(head, _)| head);
-    match error.location() {
-        Some(at) => Diagnostic::error(format!("{name}:{}:{}: {message}", at.line(), at.column())),
-        None => Diagnostic::error(format!("{name}: {message}")),
-    }
-    .into()
 }
 
 /// How deeply a codegen file's YAML may nest. serde_yaml refuses 128 levels, but only after
@@ -515,15 +500,30 @@ impl Codegen {
         }
     }
 
-    /// An error about the node at `path` of this document (its key when `key`), as
-    /// `codegen.yaml:line:col: message`.
+    /// Errors about the target `output` of this document, at its key (found once for all).
+    pub(crate) fn target_errors(
+        &self,
+        output: &str,
+        messages: impl IntoIterator<Item = String>,
+    ) -> Diagnostics {
+        let path = [Step::Key("generates"), Step::Key(output)];
+        let file = self.source.file.as_ref();
+        let found = file.and_then(|file| locate(&file.text, self.source.document, &path, true));
+        let error = |message: String| match (file, found) {
+            (Some(file), Some((line, column))) => Diagnostic::at_yaml(file, line, column, message),
+            _ => Diagnostic::in_file(&self.source.name, message),
+        };
+        Diagnostics(messages.into_iter().map(error).collect())
+    }
+
+    /// An error about the node at `path` of this document (its key when `key`).
     fn error_at(&self, path: &[Step], key: bool, message: &str) -> Diagnostic {
         let source = &self.source;
-        match locate(&source.text, source.document, path, key) {
-            Some((line, column)) => {
-                Diagnostic::error(format!("{}:{line}:{column}: {message}", source.name))
-            }
-            None => Diagnostic::error(format!("{}: {message}", source.name)),
+        let file = source.file.as_ref();
+        let found = file.and_then(|file| locate(&file.text, source.document, path, key));
+        match (file, found) {
+            (Some(file), Some((line, column))) => Diagnostic::at_yaml(file, line, column, message),
+            _ => Diagnostic::in_file(&source.name, message),
         }
     }
 }
