@@ -142,18 +142,20 @@ fn load_folder(dir: &Path) -> Result<ProjectTemplate, Diagnostic> {
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry
-            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| {
+            let shown = dir.display().to_string();
+            Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {e}"))
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let text = std::fs::read_to_string(entry.path()).map_err(|error| {
-            Diagnostic::error(format!(
-                "cannot read `{}`: {}",
-                entry.path().display(),
-                io_reason(&error)
-            ))
+            let shown = entry.path().display().to_string();
+            Diagnostic::in_file(
+                &shown,
+                format!("cannot read `{shown}`: {}", io_reason(&error)),
+            )
         })?;
         let key = relative
             .components()
@@ -226,9 +228,11 @@ pub fn create(
         registry.register_escape_fn(escape_for(path.strip_suffix(".hbs").unwrap_or(path)));
         let registry = &registry;
         let render = |text: &str| {
-            registry
-                .render_template(text, &variables)
-                .map_err(|e| Diagnostic::error(format!("template file `{path}`: {e}")))
+            registry.render_template(text, &variables).map_err(|e| {
+                let message = format!("template file `{path}`: {}", e.reason());
+                let at = e.line_no.zip(e.column_no);
+                render::template_error(Path::new(path), text, at, message)
+            })
         };
         let rendered = (|| {
             // File names may hold variables too: `src/{{snake name}}.rs`.
@@ -265,11 +269,11 @@ pub fn create(
                 outputs.retain(|(path, _)| !path.ends_with("schema.widl"));
                 outputs.push((project.dir.join("schema.widl"), schema));
             }
-            Err(error) => errors.push(Diagnostic::error(format!(
-                "cannot read `{}`: {}",
-                spec.display(),
-                io_reason(&error)
-            ))),
+            Err(error) => {
+                let shown = spec.display().to_string();
+                let message = format!("cannot read `{shown}`: {}", io_reason(&error));
+                errors.push(Diagnostic::in_file(shown, message));
+            }
         }
     }
     if !errors.is_empty() {

@@ -53,7 +53,7 @@ pub fn find(given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         "no {FILE_NAME} in `{}` or any folder above it",
         cwd.display()
     ))
-    .with_note("name one: `wapc generate path/to/codegen.yaml` (or its folder)"))
+    .with_help("name one: `wapc generate path/to/codegen.yaml` (or its folder)"))
 }
 
 /// One YAML document of a `codegen.yaml`.

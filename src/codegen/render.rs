@@ -25,27 +25,36 @@ pub const MAX_TEMPLATE_SIZE: u64 = 16 << 20;
 /// Every file under `templates/`, by name (its path without `.hbs`).
 const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
+/// An error in the template `source`, read from `path`, at a 1-based line and column when
+/// handlebars gives them: there, the report quotes the line and underlines the `{{...}}` that
+/// starts at the column.
+pub(crate) fn template_error(
+    path: &Path,
+    source: &str,
+    at: Option<At>,
+    message: String,
+) -> Diagnostic {
+    let Some((line, column)) = at else {
+        return Diagnostic::in_file(path.display().to_string(), message);
+    };
+    let file = Arc::new(SourceFile::new(path, source.to_string()));
+    let start = file.offset(line, column);
+    let rest = file.text[start..].lines().next().unwrap_or("");
+    let len = match rest.find("}}") {
+        Some(end) if rest.starts_with("{{") => end + 2,
+        _ => 0,
+    };
+    Diagnostic::at(&file, Span::new(start, start + len), message)
+}
+
 impl Entry {
-    /// An error in this template, `name`, at a 1-based line and column when known: there, the
-    /// report quotes the line and underlines the `{{...}}` that starts at the column.
+    /// An error in this template, `name`, at a 1-based line and column when known.
     fn error(&self, name: &str, at: Option<At>, message: String) -> Diagnostic {
         let path = match &self.origin {
             Origin::BuiltIn => PathBuf::from(format!("templates/{name}.hbs")),
             Origin::User(path) => path.clone(),
         };
-        let diagnostic = match at {
-            Some((line, column)) => {
-                let file = Arc::new(SourceFile::new(path, self.source.to_string()));
-                let start = file.offset(line, column);
-                let rest = file.text[start..].lines().next().unwrap_or("");
-                let len = match rest.find("}}") {
-                    Some(end) if rest.starts_with("{{") => end + 2,
-                    _ => 0,
-                };
-                Diagnostic::at(&file, Span::new(start, start + len), message)
-            }
-            None => Diagnostic::in_file(path.display().to_string(), message),
-        };
+        let diagnostic = template_error(&path, &self.source, at, message);
         match self.origin {
             Origin::BuiltIn => diagnostic.with_note(format!("`{name}` is built into wapc")),
             Origin::User(_) => diagnostic,
