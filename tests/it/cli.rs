@@ -102,12 +102,13 @@ fn check_invalid_schema_exits_1_with_the_errors_on_stderr() {
     let output = wapc(&dir, &["check", "invalid.widl"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
-    insta::assert_snapshot!(stderr(&output), @r"
+    insta::assert_snapshot!(stderr(&output), @"
     error: unknown type `Strin` in field `name` of type `Person`
      --> invalid.widl:4:9
       |
     4 |   name: Strin
       |         ^^^^^
+      |
       = note: did you mean `string`?
     ");
 }
@@ -118,18 +119,20 @@ fn check_several_files_reports_every_invalid_one() {
     let output = wapc(&dir, &["check", "invalid.widl", "valid.widl", "other.widl"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
-    insta::assert_snapshot!(stderr(&output), @r"
+    insta::assert_snapshot!(stderr(&output), @"
     error: unknown type `Strin` in field `name` of type `Person`
      --> invalid.widl:4:9
       |
     4 |   name: Strin
       |         ^^^^^
+      |
       = note: did you mean `string`?
     error: field `x` is defined more than once in type `T`
      --> other.widl:3:3
       |
     3 |   x: i32
       |   ^
+      |
       = note: first defined on line 2
     ");
 }
@@ -197,7 +200,10 @@ fn check_a_missing_file_names_it() {
     let output = wapc(&dir, &["check", "nowhere/absent.widl"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
-    insta::assert_snapshot!(stderr(&output), @"error: cannot read `nowhere/absent.widl`: no such file");
+    insta::assert_snapshot!(stderr(&output), @"
+    error: cannot read `nowhere/absent.widl`: no such file
+    --> nowhere/absent.widl
+    ");
 }
 
 #[test]
@@ -238,12 +244,13 @@ fn check_reads_stdin_for_a_dash() {
     assert_eq!(valid.status.code(), Some(0), "{}", stderr(&valid));
     let invalid = wapc_with_stdin(&dir, &["check", "valid.widl", "-"], INVALID.as_bytes());
     assert_eq!(invalid.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&invalid), @r"
+    insta::assert_snapshot!(stderr(&invalid), @"
     error: unknown type `Strin` in field `name` of type `Person`
      --> <stdin>:4:9
       |
     4 |   name: Strin
       |         ^^^^^
+      |
       = note: did you mean `string`?
     ");
 }
@@ -319,7 +326,10 @@ fn ast_of_a_missing_file_names_it() {
     let dir = schemas("ast_missing");
     let output = wapc(&dir, &["ast", "gone.widl"]);
     assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&output), @"error: cannot read `gone.widl`: no such file");
+    insta::assert_snapshot!(stderr(&output), @"
+    error: cannot read `gone.widl`: no such file
+    --> gone.widl
+    ");
 }
 
 #[test]
@@ -401,7 +411,10 @@ fn generate_a_folder_uses_its_codegen_yaml() {
     assert_eq!(stdout(&output), "written    deep/out/module.rs\n");
     let missing = wapc(&dir, &["generate", "deep/sub"]);
     assert_eq!(missing.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&missing), @"error: cannot read `deep/sub/codegen.yaml`: no such file");
+    insta::assert_snapshot!(stderr(&missing), @"
+    error: cannot read `deep/sub/codegen.yaml`: no such file
+    --> deep/sub/codegen.yaml
+    ");
 }
 
 #[test]
@@ -638,7 +651,13 @@ fn yaml_and_template_errors_take_the_form_of_schema_errors() {
     );
     let output = wapc(&dir, &["generate", "--no-format"]);
     assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&output), @"");
+    insta::assert_snapshot!(stderr(&output), @"
+    error: generates.out/a.rs: unknown field `ifNotExist`, expected one of `template`, `module`, `package`, `visitorClass`, `ifNotExists`, `config`
+     --> codegen.yaml:5:5
+      |
+    5 |     ifNotExist: true
+      |     ^^^^^^^^^^
+    ");
 
     write(
         &dir,
@@ -652,7 +671,13 @@ fn yaml_and_template_errors_take_the_form_of_schema_errors() {
     );
     let output = wapc(&dir, &["generate", "--no-format"]);
     assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&output), @"");
+    insta::assert_snapshot!(stderr(&output), @"
+    error: invalid template: invalid handlebars syntax: expected escape, expression, html_expression, decorator_expression, partial_expression, invert_tag, invert_chain_tag, helper_block_start, helper_block_end, decorator_block_start, partial_block_start, raw_block_start, hbs_comment, or hbs_comment_compact
+     --> templates/broken.hbs:4:1
+      |
+    4 |
+      | ^
+    ");
 
     write(
         &dir,
@@ -661,7 +686,13 @@ fn yaml_and_template_errors_take_the_form_of_schema_errors() {
     );
     let output = wapc(&dir, &["generate", "--no-format"]);
     assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&output), @"");
+    insta::assert_snapshot!(stderr(&output), @r#"
+    error: template `broken`: Failed to access variable in strict mode Some("nowhere.name")
+     --> templates/broken.hbs:2:1
+      |
+    2 | {{nowhere.name}}
+      | ^^^^^^^^^^^^^^^^
+    "#);
 }
 
 // ---- usage -----------------------------------------------------------------------------------
