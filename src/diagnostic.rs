@@ -582,6 +582,34 @@ mod tests {
     }
 
     #[test]
+    fn offsets_of_lines_and_columns_are_clamped_to_the_text() {
+        let file = SourceFile::new("a.yaml", "ab\nçd: x\n".to_string());
+        assert_eq!(file.offset(1, 1), 0);
+        // Columns count characters: `d` follows the two-byte `ç`.
+        assert_eq!(file.offset(2, 2), 5);
+        assert_eq!(file.offset(2, 99), 9);
+        assert_eq!(file.offset(0, 0), 0);
+        assert_eq!(file.offset(99, 1), file.text.len());
+    }
+
+    #[test]
+    fn a_yaml_error_underlines_the_key_or_value_it_is_at() {
+        let file = Arc::new(SourceFile::new(
+            "codegen.yaml",
+            "generates:\n  a.rs: {template: x}\n".to_string(),
+        ));
+        let key = Diagnostic::at_yaml(&file, 2, 3, "bad key").to_string();
+        assert!(
+            key.contains("2 |   a.rs: {template: x}\n  |   ^^^^\n"),
+            "{key}"
+        );
+        let value = Diagnostic::at_yaml(&file, 2, 20, "bad value").to_string();
+        assert!(value.contains("x}\n  |                    ^\n"), "{value}");
+        let past = Diagnostic::at_yaml(&file, 9, 9, "past the end").to_string();
+        assert!(past.contains(" --> codegen.yaml:3:1\n"), "{past}");
+    }
+
+    #[test]
     fn lines_of_a_file_that_is_not_text_are_not_quoted() {
         for text in ["secret\0key\n", "type A {\u{1b}\n", "x\u{FFFD}y\n"] {
             let file = Arc::new(SourceFile::new("s.widl", text.to_string()));

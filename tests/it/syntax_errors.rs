@@ -391,7 +391,8 @@ fn error_after_tabs_keeps_the_caret_aligned() {
     let input = "type Person {\n\tname:\tstring\t=\t@\n}\n";
     let rendered = parse_err(input);
     assert!(
-        rendered.contains("\n2 |     name:    string    =    @\n  |                             ^\n"),
+        rendered
+            .contains("\n2 |     name:    string    =    @\n  |                             ^\n"),
         "{rendered}"
     );
     syntax_error("error_after_tabs", input);
