@@ -104,6 +104,23 @@ impl SourceFile {
         start + within
     }
 
+    /// The span of the YAML token (a key or a scalar) that starts at a 1-based line and
+    /// column, in characters as serde_yaml counts them.
+    pub fn yaml_token(&self, line: usize, column: usize) -> Span {
+        let start = self.offset(line, column);
+        let rest = &self.text[start..];
+        // A token ends at a space, at flow punctuation, or at a `:` that ends a key.
+        let len = rest
+            .char_indices()
+            .find(|&(i, c)| {
+                c.is_whitespace()
+                    || matches!(c, ',' | '[' | ']' | '{' | '}')
+                    || (c == ':' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace))
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        Span::new(start, start + len)
+    }
+
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
     }
@@ -287,18 +304,7 @@ impl Diagnostic {
         column: usize,
         message: impl Into<String>,
     ) -> Self {
-        let start = file.offset(line, column);
-        let rest = &file.text[start..];
-        // A token ends at a space, at flow punctuation, or at a `:` that ends a key.
-        let len = rest
-            .char_indices()
-            .find(|&(i, c)| {
-                c.is_whitespace()
-                    || matches!(c, ',' | '[' | ']' | '{' | '}')
-                    || (c == ':' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace))
-            })
-            .map_or(rest.len(), |(i, _)| i);
-        Self::at(file, Span::new(start, start + len), message)
+        Self::at(file, file.yaml_token(line, column), message)
     }
 
     /// The `file:line:col` this diagnostic points at, if it points into a file's text.

@@ -4,6 +4,7 @@
 //! names a template either directly (`template: rust/module`) or the old way, as a module of
 //! `@wapc/widl-codegen` and one of its visitor classes.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -123,10 +124,25 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
         let message = format!("the YAML nests more than {MAX_NESTING} levels deep");
         return Err(Diagnostic::at_yaml(&file, line, column, message).into());
     }
-    for document in serde_yaml::Deserializer::from_str(text) {
-        NoDuplicates
+    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        let trail = RefCell::new(Trail::default());
+        NoDuplicates { trail: &trail }
             .deserialize(document)
-            .map_err(|e| Diagnostic::yaml(&file, &e))?;
+            .map_err(|e| {
+                let error = Diagnostic::yaml(&file, &e);
+                // The duplicate's path leads to the first key of that name: Find stops there.
+                let first = trail.into_inner().duplicate.and_then(|path| {
+                    let steps: Option<Vec<Step>> = path.iter().map(TrailStep::step).collect();
+                    locate(text, index, &steps?, true)
+                });
+                match first {
+                    Some((line, column)) => {
+                        let span = file.yaml_token(line, column);
+                        error.with_secondary(&file, span, "first given here")
+                    }
+                    None => error,
+                }
+            })?;
     }
     let mut documents = Vec::new();
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
@@ -236,9 +252,37 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
 /// Refuses a key given twice in one mapping, wherever in the document: serde maps keep the
 /// last, which silently drops an output or a config value. `1` and `"1"` count as the same
 /// key, as they become the same string.
-struct NoDuplicates;
+struct NoDuplicates<'t> {
+    trail: &'t RefCell<Trail>,
+}
 
-impl<'de> DeserializeSeed<'de> for NoDuplicates {
+/// Where [`NoDuplicates`] is in the document, and the path of the duplicate key it found, so
+/// that the report can point at the first key of that name too.
+#[derive(Default)]
+struct Trail {
+    path: Vec<TrailStep>,
+    duplicate: Option<Vec<TrailStep>>,
+}
+
+#[derive(Clone)]
+enum TrailStep {
+    Key(String),
+    Index(usize),
+    /// Inside a key that is a mapping or a list, which no path can name.
+    InKey,
+}
+
+impl TrailStep {
+    fn step(&self) -> Option<Step<'_>> {
+        match self {
+            TrailStep::Key(key) => Some(Step::Key(key)),
+            TrailStep::Index(index) => Some(Step::Index(*index)),
+            TrailStep::InKey => None,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for NoDuplicates<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -246,7 +290,7 @@ impl<'de> DeserializeSeed<'de> for NoDuplicates {
     }
 }
 
-impl<'de> Visitor<'de> for NoDuplicates {
+impl<'de> Visitor<'de> for NoDuplicates<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -255,14 +299,31 @@ impl<'de> Visitor<'de> for NoDuplicates {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = HashSet::new();
-        while map.next_key_seed(UniqueKey(&mut seen))?.is_some() {
-            map.next_value_seed(NoDuplicates)?;
+        let trail = self.trail;
+        while let Some(key) = map.next_key_seed(UniqueKey {
+            seen: &mut seen,
+            trail,
+        })? {
+            trail
+                .borrow_mut()
+                .path
+                .push(key.map_or(TrailStep::InKey, TrailStep::Key));
+            map.next_value_seed(NoDuplicates { trail })?;
+            trail.borrow_mut().path.pop();
         }
         Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(NoDuplicates)?.is_some() {}
+        let trail = self.trail;
+        for index in 0.. {
+            trail.borrow_mut().path.push(TrailStep::Index(index));
+            let more = seq.next_element_seed(NoDuplicates { trail })?.is_some();
+            trail.borrow_mut().path.pop();
+            if !more {
+                break;
+            }
+        }
         Ok(())
     }
 
@@ -295,66 +356,80 @@ impl<'de> Visitor<'de> for NoDuplicates {
     }
 }
 
-/// A mapping key, refused when `seen` has it already. The error is raised while serde_yaml
-/// visits the key, so that it is located at the key.
-struct UniqueKey<'s>(&'s mut HashSet<String>);
+/// A mapping key, refused when `seen` has it already; the key as a string, `None` for a key
+/// that is a mapping or a list. The error is raised while serde_yaml visits the key, so that it
+/// is located at the key.
+struct UniqueKey<'s, 't> {
+    seen: &'s mut HashSet<String>,
+    trail: &'t RefCell<Trail>,
+}
 
-impl<'de> DeserializeSeed<'de> for UniqueKey<'_> {
-    type Value = ();
+impl<'de> DeserializeSeed<'de> for UniqueKey<'_, '_> {
+    type Value = Option<String>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl UniqueKey<'_> {
-    fn scalar<E: de::Error>(self, key: String) -> Result<(), E> {
-        if self.0.contains(&key) {
+impl UniqueKey<'_, '_> {
+    fn scalar<E: de::Error>(self, key: String) -> Result<Option<String>, E> {
+        if self.seen.contains(&key) {
+            let mut trail = self.trail.borrow_mut();
+            let mut path = trail.path.clone();
+            path.push(TrailStep::Key(key.clone()));
+            trail.duplicate = Some(path);
             return Err(E::custom(format!("`{key}` is given twice")));
         }
-        self.0.insert(key);
-        Ok(())
+        self.seen.insert(key.clone());
+        Ok(Some(key))
     }
 }
 
-impl<'de> Visitor<'de> for UniqueKey<'_> {
-    type Value = ();
+impl<'de> Visitor<'de> for UniqueKey<'_, '_> {
+    type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a mapping key")
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
         self.scalar("null".to_string())
     }
 
     // A key that is itself a collection is compared with nothing, but checked inside.
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        NoDuplicates.visit_map(map)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+        self.trail.borrow_mut().path.push(TrailStep::InKey);
+        NoDuplicates { trail: self.trail }.visit_map(map)?;
+        self.trail.borrow_mut().path.pop();
+        Ok(None)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        NoDuplicates.visit_seq(seq)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
+        self.trail.borrow_mut().path.push(TrailStep::InKey);
+        NoDuplicates { trail: self.trail }.visit_seq(seq)?;
+        self.trail.borrow_mut().path.pop();
+        Ok(None)
     }
 }
 

@@ -318,9 +318,10 @@ fn a_duplicated_key_is_a_located_error() {
         "schema: schema.widl\ngenerates:\n  a.rs: {template: rust/module}\n  a.rs:\n    template: rust/scaffold\n",
     );
     let stderr = fails_with(&dir, &["generate"], "generates: `a.rs` is given twice");
-    assert!(
-        stderr.contains(" --> codegen.yaml:4:3\n  |\n4 |   a.rs:\n  |   ^^^^\n"),
-        "{stderr}"
+    // At the second key, and at the first.
+    assert_eq!(
+        stderr,
+        "error: generates: `a.rs` is given twice\n --> codegen.yaml:4:3\n  |\n3 |   a.rs: {template: rust/module}\n  |   ---- first given here\n4 |   a.rs:\n  |   ^^^^\n"
     );
     write(
         &dir.join("codegen.yaml"),
@@ -328,6 +329,27 @@ fn a_duplicated_key_is_a_located_error() {
     );
     let stderr = fails_with(&dir, &["generate"], "config: `hostRoles` is given twice");
     assert!(stderr.contains(" --> codegen.yaml:2:32\n"), "{stderr}");
+    assert!(
+        stderr.contains("2 | config: {hostRoles: [Console], hostRoles: []}\n  |          ---------             ^^^^^^^^^\n"),
+        "{stderr}"
+    );
+    // In a list, and in a mapping that is a key (which no path can name: no second label).
+    write(
+        &dir.join("codegen.yaml"),
+        "schema: schema.widl\ngenerates:\n  a.rs:\n    template: rust/module\n    config: {list: [{a: 1}, {b: 2, b: 3}]}\n",
+    );
+    let stderr = fails_with(
+        &dir,
+        &["generate"],
+        "generates.a.rs.config.list[1]: `b` is given twice",
+    );
+    assert!(
+        stderr.contains("                              -     ^\n"),
+        "{stderr}"
+    );
+    write(&dir.join("codegen.yaml"), "? {a: 1, a: 2}\n: x\n");
+    let stderr = fails_with(&dir, &["generate"], "`a` is given twice");
+    assert!(!stderr.contains("first given here"), "{stderr}");
     assert!(!dir.join("a.rs").exists());
 }
 
