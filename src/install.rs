@@ -25,7 +25,7 @@ use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, io_reason};
+use crate::diagnostic::{Diagnostic, SourceFile, io_reason};
 use crate::model::ImportPaths;
 
 /// The manifest at a package's root.
@@ -106,11 +106,11 @@ pub fn install(source: &str) -> Result<Installed, Diagnostic> {
     check_target(&folder, &target)?;
     let parent = target.parent().unwrap_or(&folder);
     let fail = |what: &str, path: &Path, e: std::io::Error| {
-        error(format!(
-            "cannot {what} `{}`: {}",
-            path.display(),
-            io_reason(&e)
-        ))
+        let shown = path.display().to_string();
+        Diagnostic::in_file(
+            &shown,
+            format!("cannot {what} `{shown}`: {}", io_reason(&e)),
+        )
     };
     std::fs::create_dir_all(parent).map_err(|e| fail("create", parent, e))?;
     // Copied beside the target first, then renamed into place: an install that fails
@@ -235,17 +235,14 @@ fn check_target(folder: &Path, target: &Path) -> Result<(), Diagnostic> {
 fn read_manifest(root: &Path) -> Result<Manifest, Diagnostic> {
     let path = root.join(MANIFEST);
     let bytes = crate::input::read(&path, MAX_MANIFEST, "a package manifest").map_err(|r| {
-        error(format!(
-            "cannot read `{}`: {} (a package has a {MANIFEST} saying `kind: definitions` or `kind: templates`, and its `name`)",
-            path.display(),
-            r.0
+        let shown = path.display().to_string();
+        Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {}", r.0)).with_note(format!(
+            "a package has a {MANIFEST} saying `kind: definitions` or `kind: templates`, and its `name`"
         ))
     })?;
     serde_yaml::from_slice(&bytes).map_err(|e| {
-        let at = e
-            .location()
-            .map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
-        error(format!("{}{at}: {e}", path.display()))
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Diagnostic::yaml(&std::sync::Arc::new(SourceFile::new(&path, text)), &e)
     })
 }
 

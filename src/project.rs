@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use handlebars::Handlebars;
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
 use crate::codegen::{output, render};
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, io_reason};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean, io_reason};
 use crate::model::ImportPaths;
 
 /// The files of the built-in project templates, by path below `templates/new/`.
@@ -141,18 +142,20 @@ fn load_folder(dir: &Path) -> Result<ProjectTemplate, Diagnostic> {
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry
-            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| {
+            let shown = dir.display().to_string();
+            Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {e}"))
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let text = std::fs::read_to_string(entry.path()).map_err(|error| {
-            Diagnostic::error(format!(
-                "cannot read `{}`: {}",
-                entry.path().display(),
-                io_reason(&error)
-            ))
+            let shown = entry.path().display().to_string();
+            Diagnostic::in_file(
+                &shown,
+                format!("cannot read `{shown}`: {}", io_reason(&error)),
+            )
         })?;
         let key = relative
             .components()
@@ -175,10 +178,8 @@ fn from_files(
     };
     let (_, manifest) = files.remove(at);
     let manifest: Manifest = serde_yaml::from_str(&manifest).map_err(|error| {
-        let position = error
-            .location()
-            .map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
-        Diagnostic::error(format!("{source}/{MANIFEST}{position}: {error}"))
+        let file = SourceFile::new(format!("{source}/{MANIFEST}"), manifest.clone());
+        Diagnostic::yaml(&Arc::new(file), &error)
     })?;
     Ok(ProjectTemplate {
         name: manifest.name,
@@ -227,9 +228,11 @@ pub fn create(
         registry.register_escape_fn(escape_for(path.strip_suffix(".hbs").unwrap_or(path)));
         let registry = &registry;
         let render = |text: &str| {
-            registry
-                .render_template(text, &variables)
-                .map_err(|e| Diagnostic::error(format!("template file `{path}`: {e}")))
+            registry.render_template(text, &variables).map_err(|e| {
+                let message = format!("template file `{path}`: {}", e.reason());
+                let at = e.line_no.zip(e.column_no);
+                render::template_error(Path::new(path), text, at, message)
+            })
         };
         let rendered = (|| {
             // File names may hold variables too: `src/{{snake name}}.rs`.
@@ -266,11 +269,11 @@ pub fn create(
                 outputs.retain(|(path, _)| !path.ends_with("schema.widl"));
                 outputs.push((project.dir.join("schema.widl"), schema));
             }
-            Err(error) => errors.push(Diagnostic::error(format!(
-                "cannot read `{}`: {}",
-                spec.display(),
-                io_reason(&error)
-            ))),
+            Err(error) => {
+                let shown = spec.display().to_string();
+                let message = format!("cannot read `{shown}`: {}", io_reason(&error));
+                errors.push(Diagnostic::in_file(shown, message));
+            }
         }
     }
     if !errors.is_empty() {

@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::codegen::output::shown;
 use crate::codegen::{self, Outcome};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::install;
 use crate::model::{self, ImportPaths};
 use crate::project;
@@ -42,7 +42,36 @@ struct Cli {
     /// Also print, on stderr, the files read, which template rendered each file, and timings
     #[arg(short, long, global = true)]
     verbose: bool,
+    /// Colour the error messages: `auto` on a terminal, unless NO_COLOR is set (CLICOLOR_FORCE
+    /// forces it)
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    color: ColorWhen,
 }
+
+/// When error messages are coloured, as cargo's `--color` says.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether stderr gets colour. `auto` asks anstream, which reads NO_COLOR, CLICOLOR_FORCE,
+    /// CLICOLOR and TERM, and whether stderr is a terminal.
+    fn colours_stderr(self) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+            }
+        }
+    }
+}
+
+/// Set once by [`run`]: whether errors are printed in colour.
+static COLOR: OnceLock<bool> = OnceLock::new();
 
 /// How much a run says besides what it is asked for and its errors.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -271,8 +300,9 @@ pub fn run() -> ExitCode {
         (_, true) => Verbosity::Verbose,
         _ => Verbosity::Normal,
     };
-    // `run` is called once per process, so the value is always this one.
+    // `run` is called once per process, so the values are always these.
     let _ = VERBOSITY.set(verbosity);
+    let _ = COLOR.set(cli.color.colours_stderr());
     let outcome = command(cli.command).and_then(|code| {
         std::io::stdout()
             .flush()
@@ -285,9 +315,7 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(WriteFailed(error)) => {
-            // When stderr fails too, the exit status alone says it.
-            let _ = writeln!(std::io::stderr(), "error: cannot write the output: {error}");
-            ExitCode::from(EXIT_INVALID)
+            report(&Diagnostic::error(format!("cannot write the output: {error}")).into())
         }
     }
 }
@@ -496,10 +524,12 @@ fn list_generated(
     }
     detail!("done in {:.1?}", started.elapsed());
     if options.check && stale > 0 {
-        let _ = tell(format_args!(
-            "error: {stale} generated file(s) are out of date: run `wapc generate`\n"
+        let stale = format!("{stale} generated file(s) are out of date");
+        return Ok(report(
+            &Diagnostic::error(stale)
+                .with_help("run `wapc generate`")
+                .into(),
         ));
-        return Ok(ExitCode::from(EXIT_INVALID));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -633,9 +663,11 @@ fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> Result<ExitCode, W
 /// Prints errors on stderr; the exit status for invalid input. When stderr fails, the status
 /// alone says it.
 fn report(errors: &Diagnostics) -> ExitCode {
-    let _ = tell(format_args!("{errors}"));
+    let colour = COLOR.get().copied().unwrap_or(false);
+    let _ = tell(format_args!("{}", errors.render(colour)));
     if errors.len() > 1 {
-        let _ = tell(format_args!("\nerror: {} errors found\n", errors.len()));
+        let found = Diagnostic::error(format!("{} errors found", errors.len()));
+        let _ = tell(format_args!("\n{}", found.render(colour)));
     }
     ExitCode::from(EXIT_INVALID)
 }

@@ -4,6 +4,7 @@
 //! names a template either directly (`template: rust/module`) or the old way, as a module of
 //! `@wapc/widl-codegen` and one of its visitor classes.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use serde::de::{
 };
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::input;
 
 /// The largest codegen file read: real ones are a few hundred bytes.
@@ -53,7 +54,7 @@ pub fn find(given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         "no {FILE_NAME} in `{}` or any folder above it",
         cwd.display()
     ))
-    .with_note("name one: `wapc generate path/to/codegen.yaml` (or its folder)"))
+    .with_help("name one: `wapc generate path/to/codegen.yaml` (or its folder)"))
 }
 
 /// One YAML document of a `codegen.yaml`.
@@ -81,7 +82,8 @@ pub struct Codegen {
 #[derive(Debug, Default)]
 struct Source {
     name: String,
-    text: Arc<str>,
+    /// The codegen file's text; `None` for a document made in code.
+    file: Option<Arc<SourceFile>>,
     /// Which YAML document of the text.
     document: usize,
 }
@@ -107,7 +109,8 @@ pub struct Target {
 /// Reads every YAML document of a codegen file.
 pub fn read(path: &Path) -> Result<Vec<Codegen>, Diagnostics> {
     let name = path.display().to_string();
-    let cannot_read = |reason: &str| Diagnostic::error(format!("cannot read `{name}`: {reason}"));
+    let cannot_read =
+        |reason: &str| Diagnostic::in_file(&name, format!("cannot read `{name}`: {reason}"));
     let bytes = input::read(path, MAX_CONFIG_SIZE, "a codegen file")
         .map_err(|refused| cannot_read(&refused.0))?;
     let text = String::from_utf8(bytes).map_err(|_| cannot_read("it is not UTF-8 text"))?;
@@ -116,52 +119,50 @@ pub fn read(path: &Path) -> Result<Vec<Codegen>, Diagnostics> {
 
 /// Parses the text of a codegen file; `name` is how messages refer to it.
 pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
+    let file = Arc::new(SourceFile::new(name, text.to_string()));
     if let Some((line, column)) = too_deep(text) {
-        return Err(Diagnostic::error(format!(
-            "{name}:{line}:{column}: the YAML nests more than {MAX_NESTING} levels deep"
-        ))
-        .into());
+        let message = format!("the YAML nests more than {MAX_NESTING} levels deep");
+        return Err(Diagnostic::at_yaml(&file, line, column, message).into());
     }
-    for document in serde_yaml::Deserializer::from_str(text) {
-        NoDuplicates
+    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        let trail = RefCell::new(Trail::default());
+        NoDuplicates { trail: &trail }
             .deserialize(document)
-            .map_err(|e| yaml_error(name, &e))?;
+            .map_err(|e| {
+                let error = Diagnostic::yaml(&file, &e);
+                // The duplicate's path leads to the first key of that name: Find stops there.
+                let first = trail.into_inner().duplicate.and_then(|path| {
+                    let steps: Option<Vec<Step>> = path.iter().map(TrailStep::step).collect();
+                    locate(text, index, &steps?, true)
+                });
+                match first {
+                    Some((line, column)) => {
+                        let span = file.yaml_token(line, column);
+                        error.with_secondary(&file, span, "first given here")
+                    }
+                    None => error,
+                }
+            })?;
     }
-    let shared: Arc<str> = Arc::from(text);
     let mut documents = Vec::new();
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
         // An empty document (a trailing `---`) generates nothing.
         if let Some(mut codegen) =
-            Option::<Codegen>::deserialize(document).map_err(|e| yaml_error(name, &e))?
+            Option::<Codegen>::deserialize(document).map_err(|e| Diagnostic::yaml(&file, &e))?
         {
             codegen.source = Source {
                 name: name.to_string(),
-                text: Arc::clone(&shared),
+                file: Some(Arc::clone(&file)),
                 document: index,
             };
             documents.push(codegen);
         }
     }
     if documents.is_empty() {
-        return Err(Diagnostic::error(format!(
-            "`{name}` is empty: it needs `schema:` and `generates:`"
-        ))
-        .into());
+        let message = format!("`{name}` is empty: it needs `schema:` and `generates:`");
+        return Err(Diagnostic::in_file(name, message).into());
     }
     Ok(documents)
-}
-
-fn yaml_error(name: &str, error: &serde_yaml::Error) -> Diagnostics {
-    let message = error.to_string();
-    // serde_yaml appends " at line L column C"; the position goes in front instead.
-    let message = message
-        .rsplit_once(" at line ")
-        .map_or(message.as_str(), |(head, _)| head);
-    match error.location() {
-        Some(at) => Diagnostic::error(format!("{name}:{}:{}: {message}", at.line(), at.column())),
-        None => Diagnostic::error(format!("{name}: {message}")),
-    }
-    .into()
 }
 
 /// How deeply a codegen file's YAML may nest. serde_yaml refuses 128 levels, but only after
@@ -251,9 +252,37 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
 /// Refuses a key given twice in one mapping, wherever in the document: serde maps keep the
 /// last, which silently drops an output or a config value. `1` and `"1"` count as the same
 /// key, as they become the same string.
-struct NoDuplicates;
+struct NoDuplicates<'t> {
+    trail: &'t RefCell<Trail>,
+}
 
-impl<'de> DeserializeSeed<'de> for NoDuplicates {
+/// Where [`NoDuplicates`] is in the document, and the path of the duplicate key it found, so
+/// that the report can point at the first key of that name too.
+#[derive(Default)]
+struct Trail {
+    path: Vec<TrailStep>,
+    duplicate: Option<Vec<TrailStep>>,
+}
+
+#[derive(Clone)]
+enum TrailStep {
+    Key(String),
+    Index(usize),
+    /// Inside a key that is a mapping or a list, which no path can name.
+    InKey,
+}
+
+impl TrailStep {
+    fn step(&self) -> Option<Step<'_>> {
+        match self {
+            TrailStep::Key(key) => Some(Step::Key(key)),
+            TrailStep::Index(index) => Some(Step::Index(*index)),
+            TrailStep::InKey => None,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for NoDuplicates<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -261,7 +290,7 @@ impl<'de> DeserializeSeed<'de> for NoDuplicates {
     }
 }
 
-impl<'de> Visitor<'de> for NoDuplicates {
+impl<'de> Visitor<'de> for NoDuplicates<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -270,14 +299,31 @@ impl<'de> Visitor<'de> for NoDuplicates {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = HashSet::new();
-        while map.next_key_seed(UniqueKey(&mut seen))?.is_some() {
-            map.next_value_seed(NoDuplicates)?;
+        let trail = self.trail;
+        while let Some(key) = map.next_key_seed(UniqueKey {
+            seen: &mut seen,
+            trail,
+        })? {
+            trail
+                .borrow_mut()
+                .path
+                .push(key.map_or(TrailStep::InKey, TrailStep::Key));
+            map.next_value_seed(NoDuplicates { trail })?;
+            trail.borrow_mut().path.pop();
         }
         Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(NoDuplicates)?.is_some() {}
+        let trail = self.trail;
+        for index in 0.. {
+            trail.borrow_mut().path.push(TrailStep::Index(index));
+            let more = seq.next_element_seed(NoDuplicates { trail })?.is_some();
+            trail.borrow_mut().path.pop();
+            if !more {
+                break;
+            }
+        }
         Ok(())
     }
 
@@ -310,66 +356,80 @@ impl<'de> Visitor<'de> for NoDuplicates {
     }
 }
 
-/// A mapping key, refused when `seen` has it already. The error is raised while serde_yaml
-/// visits the key, so that it is located at the key.
-struct UniqueKey<'s>(&'s mut HashSet<String>);
+/// A mapping key, refused when `seen` has it already; the key as a string, `None` for a key
+/// that is a mapping or a list. The error is raised while serde_yaml visits the key, so that it
+/// is located at the key.
+struct UniqueKey<'s, 't> {
+    seen: &'s mut HashSet<String>,
+    trail: &'t RefCell<Trail>,
+}
 
-impl<'de> DeserializeSeed<'de> for UniqueKey<'_> {
-    type Value = ();
+impl<'de> DeserializeSeed<'de> for UniqueKey<'_, '_> {
+    type Value = Option<String>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl UniqueKey<'_> {
-    fn scalar<E: de::Error>(self, key: String) -> Result<(), E> {
-        if self.0.contains(&key) {
+impl UniqueKey<'_, '_> {
+    fn scalar<E: de::Error>(self, key: String) -> Result<Option<String>, E> {
+        if self.seen.contains(&key) {
+            let mut trail = self.trail.borrow_mut();
+            let mut path = trail.path.clone();
+            path.push(TrailStep::Key(key.clone()));
+            trail.duplicate = Some(path);
             return Err(E::custom(format!("`{key}` is given twice")));
         }
-        self.0.insert(key);
-        Ok(())
+        self.seen.insert(key.clone());
+        Ok(Some(key))
     }
 }
 
-impl<'de> Visitor<'de> for UniqueKey<'_> {
-    type Value = ();
+impl<'de> Visitor<'de> for UniqueKey<'_, '_> {
+    type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a mapping key")
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<String>, E> {
         self.scalar(v.to_string())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
         self.scalar("null".to_string())
     }
 
     // A key that is itself a collection is compared with nothing, but checked inside.
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        NoDuplicates.visit_map(map)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+        self.trail.borrow_mut().path.push(TrailStep::InKey);
+        NoDuplicates { trail: self.trail }.visit_map(map)?;
+        self.trail.borrow_mut().path.pop();
+        Ok(None)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        NoDuplicates.visit_seq(seq)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
+        self.trail.borrow_mut().path.push(TrailStep::InKey);
+        NoDuplicates { trail: self.trail }.visit_seq(seq)?;
+        self.trail.borrow_mut().path.pop();
+        Ok(None)
     }
 }
 
@@ -516,15 +576,30 @@ impl Codegen {
         }
     }
 
-    /// An error about the node at `path` of this document (its key when `key`), as
-    /// `codegen.yaml:line:col: message`.
+    /// Errors about the target `output` of this document, at its key (found once for all).
+    pub(crate) fn target_errors(
+        &self,
+        output: &str,
+        messages: impl IntoIterator<Item = String>,
+    ) -> Diagnostics {
+        let path = [Step::Key("generates"), Step::Key(output)];
+        let file = self.source.file.as_ref();
+        let found = file.and_then(|file| locate(&file.text, self.source.document, &path, true));
+        let error = |message: String| match (file, found) {
+            (Some(file), Some((line, column))) => Diagnostic::at_yaml(file, line, column, message),
+            _ => Diagnostic::in_file(&self.source.name, message),
+        };
+        Diagnostics(messages.into_iter().map(error).collect())
+    }
+
+    /// An error about the node at `path` of this document (its key when `key`).
     fn error_at(&self, path: &[Step], key: bool, message: &str) -> Diagnostic {
         let source = &self.source;
-        match locate(&source.text, source.document, path, key) {
-            Some((line, column)) => {
-                Diagnostic::error(format!("{}:{line}:{column}: {message}", source.name))
-            }
-            None => Diagnostic::error(format!("{}: {message}", source.name)),
+        let file = source.file.as_ref();
+        let found = file.and_then(|file| locate(&file.text, source.document, path, key));
+        match (file, found) {
+            (Some(file), Some((line, column))) => Diagnostic::at_yaml(file, line, column, message),
+            _ => Diagnostic::in_file(&source.name, message),
         }
     }
 }

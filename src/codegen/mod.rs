@@ -150,10 +150,10 @@ fn generate_reading(
     let mut seen = std::collections::HashSet::new();
     for file in &files {
         if !seen.insert(&file.path) {
-            errors.push(Diagnostic::error(format!(
-                "{config_name}: `{}` is generated twice",
-                file.path.display()
-            )));
+            errors.push(Diagnostic::in_file(
+                &config_name,
+                format!("`{}` is generated twice", file.path.display()),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -202,11 +202,14 @@ pub(crate) fn render_document(
     let schema = schema?;
     if let Some(dir) = &user_templates {
         input::admitted(dir, templates_scope).map_err(|refused| {
-            Diagnostic::error(format!(
-                "{config_name}: cannot read the templates folder `{}`: {}",
-                dir.display(),
-                refused.0
-            ))
+            Diagnostic::in_file(
+                config_name,
+                format!(
+                    "cannot read the templates folder `{}`: {}",
+                    dir.display(),
+                    refused.0
+                ),
+            )
         })?;
     }
     let templates = Templates::load(user_templates.as_deref())?;
@@ -248,7 +251,7 @@ pub(crate) fn render_document(
     let render = |index: usize, relative: &String, target: &config::Target| {
         let output = output_path(relative);
         output::check_inside(&output.to_string_lossy(), options.allow_outside)
-            .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
+            .map_err(|m| document.target_errors(relative, [m]))?;
         let template =
             template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
         let shared = first_with_config[index];
@@ -256,13 +259,13 @@ pub(crate) fn render_document(
             contexts[shared].get_or_init(|| context::build(&schema, configs[shared].clone()));
         let clashes = names::check(&template, context);
         if !clashes.is_empty() {
-            let clash = |m: &String| Diagnostic::error(format!("{config_name}: `{relative}`: {m}"));
-            return Err(Diagnostics(clashes.iter().map(clash).collect()));
+            let clashes = clashes.iter().map(|m| format!("`{relative}`: {m}"));
+            return Err(document.target_errors(relative, clashes));
         }
         let path = base.join(output);
         if !options.allow_outside {
             output::check_resolved(base_dir, &path)
-                .map_err(|m| Diagnostics::from(Diagnostic::error(format!("{config_name}: {m}"))))?;
+                .map_err(|m| document.target_errors(relative, [m]))?;
         }
         let started = Instant::now();
         let mut content = templates
@@ -395,7 +398,7 @@ fn template_name(
     templates: &Templates,
 ) -> Result<String, Diagnostic> {
     let error =
-        |message: String| Diagnostic::error(format!("{config_name}: `{output}`: {message}"));
+        |message: String| Diagnostic::in_file(config_name, format!("`{output}`: {message}"));
     let name = match (&target.template, &target.module, &target.visitor_class) {
         (Some(name), _, _) => name.clone(),
         (None, Some(module), Some(visitor)) => {

@@ -148,26 +148,24 @@ pub fn format(path: &Path, text: String) -> String {
 /// Decides what writing `content` to `path` would do.
 pub fn plan(path: &Path, content: &str, if_not_exists: bool) -> Result<Outcome, Diagnostic> {
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => Err(Diagnostic::error(format!(
-            "cannot write `{}`: it is a directory",
-            path.display()
-        ))),
+        Ok(meta) if meta.is_dir() => Err(Diagnostic::in_file(
+            shown(path),
+            format!("cannot write `{}`: it is a directory", path.display()),
+        )),
         Ok(_) if if_not_exists => Ok(Outcome::Skipped),
         Ok(_) => match std::fs::read(path) {
             Ok(existing) if existing == content.as_bytes() => Ok(Outcome::Unchanged),
             Ok(_) => Ok(Outcome::Written),
-            Err(error) => Err(Diagnostic::error(format!(
-                "cannot read `{}`: {}",
-                path.display(),
-                io_reason(&error)
-            ))),
+            Err(error) => Err(Diagnostic::in_file(
+                shown(path),
+                format!("cannot read `{}`: {}", path.display(), io_reason(&error)),
+            )),
         },
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Outcome::Written),
-        Err(error) => Err(Diagnostic::error(format!(
-            "cannot write `{}`: {}",
-            path.display(),
-            io_reason(&error)
-        ))),
+        Err(error) => Err(Diagnostic::in_file(
+            shown(path),
+            format!("cannot write `{}`: {}", path.display(), io_reason(&error)),
+        )),
     }
 }
 
@@ -179,11 +177,8 @@ pub fn lock(path: &Path) -> Result<Option<std::fs::File>, Diagnostic> {
         return Ok(None);
     }
     let fail = |error: std::io::Error| {
-        Diagnostic::error(format!(
-            "cannot read `{}`: {}",
-            shown(path),
-            io_reason(&error)
-        ))
+        let message = format!("cannot read `{}`: {}", shown(path), io_reason(&error));
+        Diagnostic::in_file(shown(path), message)
     };
     let file = std::fs::File::open(path).map_err(fail)?;
     match file.try_lock() {
@@ -206,11 +201,12 @@ pub fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), Diagnosti
     let mut ready = Vec::with_capacity(files.len());
     for (path, content) in files {
         let temporary = write_temporary(path, content).map_err(|error| {
-            Diagnostic::error(format!(
-                "cannot write `{}`: {}; nothing was written",
-                shown(path),
-                io_reason(&error)
-            ))
+            let reason = io_reason(&error);
+            let message = format!(
+                "cannot write `{}`: {reason}; nothing was written",
+                shown(path)
+            );
+            Diagnostic::in_file(shown(path), message)
         })?;
         ready.push((path, temporary));
     }
@@ -227,11 +223,9 @@ pub fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), Diagnosti
             } else {
                 format!("already replaced: {}", replaced.join(", "))
             };
-            return Err(Diagnostic::error(format!(
-                "cannot write `{}`: {}; {done}",
-                shown(path),
-                io_reason(&error.error)
-            )));
+            let reason = io_reason(&error.error);
+            let message = format!("cannot write `{}`: {reason}; {done}", shown(path));
+            return Err(Diagnostic::in_file(shown(path), message));
         }
         replaced.push(format!("`{}`", shown(path)));
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty());

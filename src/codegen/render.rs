@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use handlebars::{
     BlockContext, BlockParamHolder, Context as HbContext, Handlebars, Helper, HelperDef,
@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 use super::context::{Context, Ty};
 use super::lang::rust;
 use super::names::{Case, case};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::input;
 
 /// The largest template file read; the built-in ones are a few KiB.
@@ -24,6 +24,43 @@ pub const MAX_TEMPLATE_SIZE: u64 = 16 << 20;
 
 /// Every file under `templates/`, by name (its path without `.hbs`).
 const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+
+/// An error in the template `source`, read from `path`, at a 1-based line and column when
+/// handlebars gives them: there, the report quotes the line and underlines the `{{...}}` that
+/// starts at the column.
+pub(crate) fn template_error(
+    path: &Path,
+    source: &str,
+    at: Option<At>,
+    message: String,
+) -> Diagnostic {
+    let Some((line, column)) = at else {
+        return Diagnostic::in_file(path.display().to_string(), message);
+    };
+    let file = Arc::new(SourceFile::new(path, source.to_string()));
+    let start = file.offset(line, column);
+    let rest = file.text[start..].lines().next().unwrap_or("");
+    let len = match rest.find("}}") {
+        Some(end) if rest.starts_with("{{") => end + 2,
+        _ => 0,
+    };
+    Diagnostic::at(&file, Span::new(start, start + len), message)
+}
+
+impl Entry {
+    /// An error in this template, `name`, at a 1-based line and column when known.
+    fn error(&self, name: &str, at: Option<At>, message: String) -> Diagnostic {
+        let path = match &self.origin {
+            Origin::BuiltIn => PathBuf::from(format!("templates/{name}.hbs")),
+            Origin::User(path) => path.clone(),
+        };
+        let diagnostic = template_error(&path, &self.source, at, message);
+        match self.origin {
+            Origin::BuiltIn => diagnostic.with_note(format!("`{name}` is built into wapc")),
+            Origin::User(_) => diagnostic,
+        }
+    }
+}
 
 /// Where a template comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,10 +104,9 @@ impl Templates {
                 let source = match read {
                     Ok(source) => source,
                     Err(reason) => {
-                        errors.push(Diagnostic::error(format!(
-                            "cannot read the template `{}`: {reason}",
-                            path.display()
-                        )));
+                        let shown = path.display().to_string();
+                        let message = format!("cannot read the template `{shown}`: {reason}");
+                        errors.push(Diagnostic::in_file(shown, message));
                         continue;
                     }
                 };
@@ -107,14 +143,11 @@ impl Templates {
         let mut chain = Vec::new();
         for name in self.templates.keys() {
             if let Err((first, position, reason)) = graph.depth(name, &mut depths, &mut chain) {
-                let file = match self.templates.get(&first).map(|e| &e.origin) {
-                    Some(Origin::User(path)) => path.display().to_string(),
-                    _ => format!("templates/{first}.hbs (built in)"),
-                };
-                return Err(Diagnostic::error(format!(
-                    "{file}:{}:{}: invalid template: {reason}",
-                    position.0, position.1
-                )));
+                let message = format!("invalid template: {reason}");
+                return Err(match self.templates.get(&first) {
+                    Some(entry) => entry.error(&first, Some(position), message),
+                    None => Diagnostic::error(message),
+                });
             }
         }
         Ok(())
@@ -134,13 +167,7 @@ impl Templates {
         let entry = self.templates.get(name)?;
         Some(entry.compiled.get_or_init(|| {
             let invalid = |position: Option<At>, reason: String| {
-                let file = match &entry.origin {
-                    Origin::BuiltIn => format!("templates/{name}.hbs (built in)"),
-                    Origin::User(path) => path.display().to_string(),
-                };
-                let position =
-                    position.map_or(String::new(), |(line, column)| format!(":{line}:{column}"));
-                Diagnostic::error(format!("{file}{position}: invalid template: {reason}"))
+                entry.error(name, position, format!("invalid template: {reason}"))
             };
             if let Some(offset) = too_deep(&entry.source) {
                 let before = &entry.source[..offset];
@@ -193,14 +220,12 @@ impl Templates {
     ) -> Result<String, Diagnostic> {
         self.handlebars().render(name, context).map_err(|error| {
             let template = error.template_name.as_deref().unwrap_or(name);
-            let position = match (error.line_no, error.column_no) {
-                (Some(line), Some(column)) => format!(":{line}:{column}"),
-                _ => String::new(),
-            };
-            Diagnostic::error(format!(
-                "template `{template}`{position}: {}",
-                error.reason()
-            ))
+            let message = format!("template `{template}`: {}", error.reason());
+            let position = error.line_no.zip(error.column_no);
+            match self.templates.get(template) {
+                Some(entry) => entry.error(template, position, message),
+                None => Diagnostic::error(message),
+            }
         })
     }
 

@@ -215,7 +215,7 @@ impl Loader<'_> {
     ) -> Option<Rc<LoadedFile>> {
         let located = |message: String| match from {
             Some((file, span)) => Diagnostic::at(file, span, message),
-            None => Diagnostic::error(message),
+            None => Diagnostic::in_file(path.display().to_string(), message),
         };
         let cannot_read =
             |reason: String| located(format!("cannot read `{}`: {reason}", path.display()));

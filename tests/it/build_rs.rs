@@ -73,7 +73,7 @@ fn reports_what_codegen_yaml_would_and_writes_nothing() {
         .build()
         .expect_err("an unknown role")
         .to_string();
-    assert!(errors.contains("build.rs:"), "{errors}");
+    assert!(errors.contains("\n--> build.rs\n"), "{errors}");
     assert!(errors.contains("`Consol`"), "{errors}");
     let errors = Builder::new(dir.join("schema.widl"))
         .out_dir(dir.join("out"))

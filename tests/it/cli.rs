@@ -30,9 +30,18 @@ type Person {
 /// Runs `wapc` in `dir` (so that paths in messages are relative to it), without
 /// `$WAPC_HOME` pointing anywhere real.
 fn wapc(dir: &Path, args: &[&str]) -> Output {
+    wapc_with_env(dir, args, &[])
+}
+
+/// Runs `wapc` as [`wapc`] does, with `env` set and no colour setting inherited.
+fn wapc_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wapc"))
         .current_dir(dir)
         .env("WAPC_HOME", dir.join("no-wapc-home"))
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .envs(env.iter().copied())
         .args(args)
         .output()
         .expect("run wapc")
@@ -93,12 +102,13 @@ fn check_invalid_schema_exits_1_with_the_errors_on_stderr() {
     let output = wapc(&dir, &["check", "invalid.widl"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
-    insta::assert_snapshot!(stderr(&output), @r"
+    insta::assert_snapshot!(stderr(&output), @"
     error: unknown type `Strin` in field `name` of type `Person`
      --> invalid.widl:4:9
       |
     4 |   name: Strin
       |         ^^^^^
+      |
       = note: did you mean `string`?
     ");
 }
@@ -109,18 +119,20 @@ fn check_several_files_reports_every_invalid_one() {
     let output = wapc(&dir, &["check", "invalid.widl", "valid.widl", "other.widl"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
-    insta::assert_snapshot!(stderr(&output), @r"
+    insta::assert_snapshot!(stderr(&output), @"
     error: unknown type `Strin` in field `name` of type `Person`
      --> invalid.widl:4:9
       |
     4 |   name: Strin
       |         ^^^^^
+      |
       = note: did you mean `string`?
     error: field `x` is defined more than once in type `T`
      --> other.widl:3:3
       |
     3 |   x: i32
       |   ^
+      |
       = note: first defined on line 2
     ");
 }
@@ -188,7 +200,10 @@ fn check_a_missing_file_names_it() {
     let output = wapc(&dir, &["check", "nowhere/absent.widl"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
-    insta::assert_snapshot!(stderr(&output), @"error: cannot read `nowhere/absent.widl`: no such file");
+    insta::assert_snapshot!(stderr(&output), @"
+    error: cannot read `nowhere/absent.widl`: no such file
+    --> nowhere/absent.widl
+    ");
 }
 
 #[test]
@@ -229,12 +244,13 @@ fn check_reads_stdin_for_a_dash() {
     assert_eq!(valid.status.code(), Some(0), "{}", stderr(&valid));
     let invalid = wapc_with_stdin(&dir, &["check", "valid.widl", "-"], INVALID.as_bytes());
     assert_eq!(invalid.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&invalid), @r"
+    insta::assert_snapshot!(stderr(&invalid), @"
     error: unknown type `Strin` in field `name` of type `Person`
      --> <stdin>:4:9
       |
     4 |   name: Strin
       |         ^^^^^
+      |
       = note: did you mean `string`?
     ");
 }
@@ -310,7 +326,10 @@ fn ast_of_a_missing_file_names_it() {
     let dir = schemas("ast_missing");
     let output = wapc(&dir, &["ast", "gone.widl"]);
     assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&output), @"error: cannot read `gone.widl`: no such file");
+    insta::assert_snapshot!(stderr(&output), @"
+    error: cannot read `gone.widl`: no such file
+    --> gone.widl
+    ");
 }
 
 #[test]
@@ -392,7 +411,10 @@ fn generate_a_folder_uses_its_codegen_yaml() {
     assert_eq!(stdout(&output), "written    deep/out/module.rs\n");
     let missing = wapc(&dir, &["generate", "deep/sub"]);
     assert_eq!(missing.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&missing), @"error: cannot read `deep/sub/codegen.yaml`: no such file");
+    insta::assert_snapshot!(stderr(&missing), @"
+    error: cannot read `deep/sub/codegen.yaml`: no such file
+    --> deep/sub/codegen.yaml
+    ");
 }
 
 #[test]
@@ -406,7 +428,7 @@ fn generate_without_a_codegen_yaml_says_where_it_looked() {
     assert_eq!(
         stderr(&output),
         format!(
-            "error: no codegen.yaml in `{}` or any folder above it\n  = note: name one: `wapc generate path/to/codegen.yaml` (or its folder)\n",
+            "error: no codegen.yaml in `{}` or any folder above it\n |\n = help: name one: `wapc generate path/to/codegen.yaml` (or its folder)\n",
             cwd.display()
         )
     );
@@ -547,6 +569,130 @@ fn quiet_and_verbose_together_are_a_usage_error() {
         "{}",
         stderr(&output)
     );
+}
+
+// ---- colour, and one form for every error ---------------------------------------------------
+
+/// Whether `text` holds a terminal escape (the colours).
+fn coloured(text: &str) -> bool {
+    text.contains('\u{1b}')
+}
+
+#[test]
+fn errors_are_coloured_with_color_always_and_on_a_forced_terminal_only() {
+    let dir = schemas("colour");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let output = wapc_with_env(&dir, args, env);
+        assert_eq!(output.status.code(), Some(1));
+        stderr(&output)
+    };
+    let always = run(&["--color", "always", "check", "invalid.widl"], &[]);
+    assert!(coloured(&always), "{always}");
+    assert!(
+        always.contains("\u{1b}[1m\u{1b}[91merror\u{1b}[0m"),
+        "{always:?}"
+    );
+    // A global option, as cargo's: after the command too; and over NO_COLOR.
+    let after = run(
+        &["check", "--color=always", "invalid.widl"],
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(after, always);
+    let never = run(
+        &["--color", "never", "check", "invalid.widl"],
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert!(!coloured(&never), "{never}");
+    // auto, the default: stderr is a pipe here, not a terminal.
+    let auto = run(&["check", "invalid.widl"], &[]);
+    assert_eq!(auto, never);
+    // CLICOLOR_FORCE stands for a terminal; NO_COLOR wins over it.
+    let forced = run(&["check", "invalid.widl"], &[("CLICOLOR_FORCE", "1")]);
+    assert_eq!(forced, always);
+    let no_color = run(
+        &["check", "invalid.widl"],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+    );
+    assert_eq!(no_color, never);
+    // Without colour, the words are the same.
+    let stripped = always
+        .split('\u{1b}')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once('m').map_or(part, |(_, rest)| rest)
+            }
+        })
+        .collect::<String>();
+    assert_eq!(stripped, never);
+}
+
+#[test]
+fn a_bad_color_value_is_a_usage_error() {
+    let dir = schemas("colour_usage");
+    let output = wapc(&dir, &["--color", "sometimes", "check", "valid.widl"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("[possible values: auto, always, never]"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn yaml_and_template_errors_take_the_form_of_schema_errors() {
+    let dir = project("one_form");
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: valid.widl\ngenerates:\n  out/a.rs:\n    template: rust/module\n    ifNotExist: true\n",
+    );
+    let output = wapc(&dir, &["generate", "--no-format"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&output), @"
+    error: generates.out/a.rs: unknown field `ifNotExist`, expected one of `template`, `module`, `package`, `visitorClass`, `ifNotExists`, `config`
+     --> codegen.yaml:5:5
+      |
+    5 |     ifNotExist: true
+      |     ^^^^^^^^^^
+    ");
+
+    write(
+        &dir,
+        "templates/broken.hbs",
+        "// {{namespace}}\n{{#each types}}\n{{name}}\n",
+    );
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: valid.widl\ntemplates: templates\ngenerates:\n  out/a.rs: {template: broken}\n",
+    );
+    let output = wapc(&dir, &["generate", "--no-format"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&output), @"
+    error: invalid template: invalid handlebars syntax: expected escape, expression, html_expression, decorator_expression, partial_expression, invert_tag, invert_chain_tag, helper_block_start, helper_block_end, decorator_block_start, partial_block_start, raw_block_start, hbs_comment, or hbs_comment_compact
+     --> templates/broken.hbs:4:1
+      |
+    4 |
+      | ^
+    ");
+
+    write(
+        &dir,
+        "templates/broken.hbs",
+        "// {{namespace}}\n{{nowhere.name}}\n",
+    );
+    let output = wapc(&dir, &["generate", "--no-format"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&output), @r#"
+    error: template `broken`: Failed to access variable in strict mode Some("nowhere.name")
+     --> templates/broken.hbs:2:1
+      |
+    2 | {{nowhere.name}}
+      | ^^^^^^^^^^^^^^^^
+    "#);
 }
 
 // ---- usage -----------------------------------------------------------------------------------

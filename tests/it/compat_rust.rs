@@ -109,7 +109,8 @@ fn a_guest_feature_of_the_wrong_type_is_an_error() {
         let config = format!("{NEW_FORM}\n    config:\n      guestFeature: {value}");
         let error = module_with(&config, None, test).expect_err("refused");
         assert!(
-            error.contains("codegen.yaml:6:21: `guestFeature` is a Cargo feature name"),
+            error.contains("error: `guestFeature` is a Cargo feature name")
+                && error.contains(" --> codegen.yaml:6:21\n"),
             "{test}: {error}"
         );
     }

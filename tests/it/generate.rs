@@ -178,16 +178,21 @@ fn dry_run_prints_the_files_it_would_write() {
 #[test]
 fn configuration_errors_name_the_file_and_the_place() {
     let dir = project("errors");
-    let cases: [(&str, &str); 7] = [
+    let cases: [(&str, &str); 8] = [
         (
             "schema: schema.widl\ngenerates:\n  a.rs:\n    templat: rust/module\n",
-            "codegen.yaml:4:5: generates.a.rs: unknown field `templat`",
+            "error: generates.a.rs: unknown field `templat`",
+        ),
+        (
+            "schema: schema.widl\ngenerates:\n  a.rs:\n    templat: rust/module\n",
+            " --> codegen.yaml:4:5\n  |\n4 |     templat: rust/module\n  |     ^^^^^^^\n",
         ),
         (
             "schema: schema.widl\ngenerates:\n  a.rs: {template: rust/nope}\n",
-            "codegen.yaml: `a.rs`: unknown template `rust/nope`; the templates are: \
-             assemblyscript/module, assemblyscript/scaffold, go/host, go/wapc, go/wapc_native, go/wazero, rust/host, rust/host-scaffold, \
-             rust/module, rust/scaffold, tinygo/module, tinygo/scaffold",
+            "error: `a.rs`: unknown template `rust/nope`; the templates are: \
+             assemblyscript/module, assemblyscript/scaffold, go/host, go/wapc, go/wapc_native, go/wazero, \
+             rust/host, rust/host-scaffold, rust/module, rust/scaffold, tinygo/module, tinygo/scaffold\n\
+             --> codegen.yaml\n",
         ),
         (
             "schema: schema.widl\ngenerates:\n  a.rs: {module: '@wapc/widl-codegen/rust', visitorClass: Nope}\n",
@@ -195,7 +200,7 @@ fn configuration_errors_name_the_file_and_the_place() {
         ),
         (
             "schema: schema.widl\ngenerates:\n  a.rs: {}\n",
-            "codegen.yaml: `a.rs`: name a `template` (or, the old way, a `module` and `visitorClass`)",
+            "`a.rs`: name a `template` (or, the old way, a `module` and `visitorClass`)\n--> codegen.yaml",
         ),
         (
             "schema: missing.widl\ngenerates:\n  a.rs: {template: rust/module}\n",
@@ -205,7 +210,7 @@ fn configuration_errors_name_the_file_and_the_place() {
             "schema: schema.widl\ngenerates:\n  ../a.rs: {template: rust/module}\n",
             "the output `../a.rs` is outside the folder of the codegen file (pass --allow-outside to permit it)",
         ),
-        ("schema: [\n", "codegen.yaml:"),
+        ("schema: [\n", " --> codegen.yaml:2:1\n"),
     ];
     for (yaml, expected) in cases {
         write(&dir, "codegen.yaml", yaml);

@@ -65,6 +65,16 @@ fn fails_with(dir: &Path, args: &[&str], expected: &str) -> String {
     stderr
 }
 
+/// Whether `stderr` reports an error whose message starts with `message`, at `place`
+/// (`file:line:col`): the form every located error takes, `error: message`, then `--> place`.
+fn reports_at(stderr: &str, place: &str, message: &str) -> bool {
+    let lines: Vec<&str> = stderr.lines().collect();
+    lines.windows(2).any(|pair| {
+        pair[0].starts_with(&format!("error: {message}"))
+            && pair[1].trim_start() == format!("--> {place}")
+    })
+}
+
 fn write(path: &Path, text: impl AsRef<[u8]>) {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).expect("writable folder");
@@ -276,7 +286,7 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
                 "schema: schema.widl\ngenerates:\n  a.rs: {{template: rust/module}}\nconfig:\n  x: {nesting}\n"
             ),
         );
-        fails_with(&dir, &["generate"], "codegen.yaml:5:");
+        fails_with(&dir, &["generate"], " --> codegen.yaml:5:");
         let (_, _, stderr) = wapc(&dir, &["generate"]);
         assert!(
             stderr.contains("the YAML nests more than 64 levels deep"),
@@ -289,11 +299,12 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
         indented.push_str(&format!("{}a:\n", " ".repeat(depth)));
     }
     let dir = project_with_config("deep-yaml-indented", &indented);
-    fails_with(
+    let stderr = fails_with(
         &dir,
         &["generate"],
-        "codegen.yaml:68:65: the YAML nests more than 64 levels deep",
+        "the YAML nests more than 64 levels deep",
     );
+    assert!(stderr.contains(" --> codegen.yaml:68:65\n"), "{stderr}");
 }
 
 #[test]
@@ -302,20 +313,39 @@ fn a_duplicated_key_is_a_located_error() {
         "duplicate-keys",
         "schema: schema.widl\ngenerates:\n  a.rs: {template: rust/module}\n  a.rs:\n    template: rust/scaffold\n",
     );
-    fails_with(
-        &dir,
-        &["generate"],
-        "codegen.yaml:4:3: generates: `a.rs` is given twice",
+    let stderr = fails_with(&dir, &["generate"], "generates: `a.rs` is given twice");
+    // At the second key, and at the first.
+    assert_eq!(
+        stderr,
+        "error: generates: `a.rs` is given twice\n --> codegen.yaml:4:3\n  |\n3 |   a.rs: {template: rust/module}\n  |   ---- first given here\n4 |   a.rs:\n  |   ^^^^\n"
     );
     write(
         &dir.join("codegen.yaml"),
         "schema: schema.widl\nconfig: {hostRoles: [Console], hostRoles: []}\ngenerates:\n  a.rs: {template: rust/module}\n",
     );
-    fails_with(
+    let stderr = fails_with(&dir, &["generate"], "config: `hostRoles` is given twice");
+    assert!(stderr.contains(" --> codegen.yaml:2:32\n"), "{stderr}");
+    assert!(
+        stderr.contains("2 | config: {hostRoles: [Console], hostRoles: []}\n  |          ---------             ^^^^^^^^^\n"),
+        "{stderr}"
+    );
+    // In a list, and in a mapping that is a key (which no path can name: no second label).
+    write(
+        &dir.join("codegen.yaml"),
+        "schema: schema.widl\ngenerates:\n  a.rs:\n    template: rust/module\n    config: {list: [{a: 1}, {b: 2, b: 3}]}\n",
+    );
+    let stderr = fails_with(
         &dir,
         &["generate"],
-        "codegen.yaml:2:32: config: `hostRoles` is given twice",
+        "generates.a.rs.config.list[1]: `b` is given twice",
     );
+    assert!(
+        stderr.contains("                              -     ^\n"),
+        "{stderr}"
+    );
+    write(&dir.join("codegen.yaml"), "? {a: 1, a: 2}\n: x\n");
+    let stderr = fails_with(&dir, &["generate"], "`a` is given twice");
+    assert!(!stderr.contains("first given here"), "{stderr}");
     assert!(!dir.join("a.rs").exists());
 }
 
@@ -325,10 +355,18 @@ fn config_that_the_templates_would_ignore_is_a_located_error() {
         "config-keys",
         "schema: schema.widl\nconfig:\n  hostRole: [Console]\ngenerates:\n  a.rs: {template: rust/module}\n",
     );
-    fails_with(
+    let stderr = fails_with(
         &dir,
         &["generate"],
-        "codegen.yaml:3:3: unknown config key `hostRole` (did you mean `hostRoles`?)",
+        "unknown config key `hostRole` (did you mean `hostRoles`?)",
+    );
+    assert!(
+        reports_at(
+            &stderr,
+            "codegen.yaml:3:3",
+            "unknown config key `hostRole` (did you mean `hostRoles`?)"
+        ),
+        "{stderr}"
     );
     write(
         &dir.join("codegen.yaml"),
@@ -337,24 +375,48 @@ fn config_that_the_templates_would_ignore_is_a_located_error() {
     let stderr = fails_with(
         &dir,
         &["generate"],
-        "codegen.yaml:6:28: `hostRoles` names the role `Consol`, which the schema does not define (did you mean `Console`?); its roles are Console",
+        "`hostRoles` names the role `Consol`, which the schema does not define (did you mean `Console`?); its roles are Console",
     );
     assert!(
-        stderr.contains("codegen.yaml:7:21: `handlerRoles` names the role `Nope`"),
+        reports_at(
+            &stderr,
+            "codegen.yaml:6:28",
+            "`hostRoles` names the role `Consol`, which the schema does not define (did you mean `Console`?); its roles are Console"
+        ),
         "{stderr}"
     );
     assert!(
-        stderr.contains("codegen.yaml:8:22: `skipInterface` is `true` or `false`, not `5`"),
+        reports_at(
+            &stderr,
+            "codegen.yaml:7:21",
+            "`handlerRoles` names the role `Nope`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        reports_at(
+            &stderr,
+            "codegen.yaml:8:22",
+            "`skipInterface` is `true` or `false`, not `5`"
+        ),
         "{stderr}"
     );
     write(
         &dir.join("codegen.yaml"),
         "schema: schema.widl\nconfig: {hostRoles: 5}\ngenerates:\n  a.rs: {template: rust/module}\n",
     );
-    fails_with(
+    let stderr = fails_with(
         &dir,
         &["generate"],
-        "codegen.yaml:2:21: `hostRoles` is a list of role names, not `5`",
+        "`hostRoles` is a list of role names, not `5`",
+    );
+    assert!(
+        reports_at(
+            &stderr,
+            "codegen.yaml:2:21",
+            "`hostRoles` is a list of role names, not `5`"
+        ),
+        "{stderr}"
     );
     assert!(!dir.join("a.rs").exists());
 
@@ -374,10 +436,14 @@ fn config_that_the_templates_would_ignore_is_a_located_error() {
         &dir.join("codegen.yaml"),
         "schema: schema.widl\ntemplates: t\nconfig: {flavour: mint, hostRoles: [Nope]}\ngenerates:\n  a.txt: {template: mine}\n",
     );
-    fails_with(
-        &dir,
-        &["generate"],
-        "codegen.yaml:3:37: `hostRoles` names the role `Nope`",
+    let stderr = fails_with(&dir, &["generate"], "`hostRoles` names the role `Nope`");
+    assert!(
+        reports_at(
+            &stderr,
+            "codegen.yaml:3:37",
+            "`hostRoles` names the role `Nope`"
+        ),
+        "{stderr}"
     );
 }
 
@@ -389,10 +455,18 @@ fn partials_that_include_each_other_are_an_error_not_a_stack_overflow() {
     );
     write(&dir.join("t/a.hbs"), "x\n{{> b}}");
     write(&dir.join("t/b.hbs"), "{{#each types}}{{> a}}{{/each}}");
-    fails_with(
+    let stderr = fails_with(
         &dir,
         &["generate"],
-        "a.hbs:2:1: invalid template: partials include each other: a → b → a",
+        "invalid template: partials include each other: a → b → a",
+    );
+    assert!(
+        reports_at(
+            &stderr,
+            "t/a.hbs:2:1",
+            "invalid template: partials include each other: a → b → a"
+        ),
+        "{stderr}"
     );
     // Through an inline partial, and through a partial block's body.
     write(

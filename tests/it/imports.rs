@@ -254,6 +254,7 @@ fn missing_import_lists_every_place_searched() {
       |
     3 | import * from "wapc/nothing"
       |               ^^^^^^^^^^^^^^
+      |
       = note: looked for [DIR]/wapc/nothing.widl
       = note: looked for [DIR]/wapc/nothing/index.widl
       = note: looked for [DIR]/inc/wapc/nothing.widl
@@ -278,6 +279,7 @@ fn missing_import_through_the_binary_lists_wapc_home_too() {
       |
     1 | import { A } from "gone.widl"
       |                   ^^^^^^^^^^^
+      |
       = note: looked for gone.widl
       = note: looked for inc/gone.widl
       = note: looked for home/definitions/gone.widl
@@ -295,6 +297,7 @@ fn a_folder_is_not_an_import() {
       |
     1 | import * from "things.widl"
       |               ^^^^^^^^^^^^^
+      |
       = note: looked for [DIR]/things.widl
     "#);
 }
@@ -303,7 +306,10 @@ fn a_folder_is_not_an_import() {
 fn missing_schema_file() {
     let dir = scratch_dir("imports/no_schema");
     let errors = load(&dir.join("absent.widl"), &[]).unwrap_err();
-    insta::assert_snapshot!(stable_paths(&errors.to_string(), &dir), @"error: cannot read `[DIR]/absent.widl`: no such file");
+    insta::assert_snapshot!(stable_paths(&errors.to_string(), &dir), @"
+    error: cannot read `[DIR]/absent.widl`: no such file
+    --> [DIR]/absent.widl
+    ");
 }
 
 // ---- what imports bring in -------------------------------------------------------------------
@@ -611,10 +617,10 @@ fn imported_file_that_is_not_utf8() {
     )
     .unwrap();
     // Not text: the line is not quoted (it might be a secret).
-    insta::assert_snapshot!(load_err(&dir, &[]), @r"
+    insta::assert_snapshot!(load_err(&dir, &[]), @"
     error: the file is not valid UTF-8
-     --> [DIR]/latin1.widl:1:6
-      = note: the line is not shown: the file is not text
+    --> [DIR]/latin1.widl:1:6
+     = note: the line is not shown: the file is not text
     ");
 }
 
@@ -627,12 +633,13 @@ fn a_local_definition_clashing_with_an_import() {
         "import * from \"people\"\n\ntype Person { id: string }\n",
     );
     write(&dir, "people.widl", PEOPLE);
-    insta::assert_snapshot!(load_err(&dir, &[]), @r"
+    insta::assert_snapshot!(load_err(&dir, &[]), @"
     error: `Person` is defined more than once
      --> [DIR]/main.widl:3:6
       |
     3 | type Person { id: string }
       |      ^^^^^^
+      |
       = note: the other definition is imported from `[DIR]/people.widl`
     ");
 }
@@ -647,9 +654,10 @@ fn two_imports_clashing() {
     );
     write(&dir, "one.widl", "type Thing { one: string }\n");
     write(&dir, "two.widl", "type Thing { two: string }\n");
-    insta::assert_snapshot!(load_err(&dir, &[]), @r"
+    insta::assert_snapshot!(load_err(&dir, &[]), @"
     error: `Thing` is imported more than once, from different definitions
-      = note: in [DIR]/main.widl
+     |
+     = note: in [DIR]/main.widl
     ");
 }
 
@@ -681,12 +689,13 @@ fn imported_directives_check_annotations() {
         "import { pii } from \"people\"\ntype T @pii {\n  x: string @pii\n}\n",
     );
     write(&dir, "people.widl", PEOPLE);
-    insta::assert_snapshot!(load_err(&dir, &[]), @r"
+    insta::assert_snapshot!(load_err(&dir, &[]), @"
     error: `@pii` cannot be used on a type
      --> [DIR]/main.widl:2:8
       |
     2 | type T @pii {
       |        ^^^^
+      |
       = note: directive `@pii` is declared for a field
     ");
 }

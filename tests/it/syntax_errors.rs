@@ -386,11 +386,13 @@ fn error_in_a_crlf_file() {
 
 #[test]
 fn error_after_tabs_keeps_the_caret_aligned() {
-    // The caret line repeats the tabs of the source line, so it lines up in any terminal.
+    // A tab is shown as four spaces, in the source line and under it, so that the caret
+    // lines up in any terminal.
     let input = "type Person {\n\tname:\tstring\t=\t@\n}\n";
     let rendered = parse_err(input);
     assert!(
-        rendered.contains("\n  | \t     \t      \t \t^\n"),
+        rendered
+            .contains("\n2 |     name:    string    =    @\n  |                             ^\n"),
         "{rendered}"
     );
     syntax_error("error_after_tabs", input);

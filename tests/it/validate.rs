@@ -344,12 +344,13 @@ fn unknown_types() {
 fn unknown_types_suggest_the_nearest_name() {
     insta::assert_snapshot!(
         check_err("alias Adress = string\ntype Person { a: Adres b: Persn c: strng d: Nothing e: Strin }\n"),
-        @r"
+        @"
     error: unknown type `Adres` in field `a` of type `Person`
      --> test.widl:2:18
       |
     2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
       |                  ^^^^^
+      |
       = note: did you mean `Adress`?
 
     error: unknown type `Persn` in field `b` of type `Person`
@@ -357,6 +358,7 @@ fn unknown_types_suggest_the_nearest_name() {
       |
     2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
       |                           ^^^^^
+      |
       = note: did you mean `Person`?
 
     error: unknown built-in type `strng` in field `c` of type `Person`
@@ -364,6 +366,7 @@ fn unknown_types_suggest_the_nearest_name() {
       |
     2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
       |                                    ^^^^^
+      |
       = note: did you mean `string`?
 
     error: unknown type `Nothing` in field `d` of type `Person`
@@ -377,6 +380,7 @@ fn unknown_types_suggest_the_nearest_name() {
       |
     2 | type Person { a: Adres b: Persn c: strng d: Nothing e: Strin }
       |                                                        ^^^^^
+      |
       = note: did you mean `string`?
     "
     );
