@@ -391,20 +391,20 @@ fn template_name(
                 .rsplit('/')
                 .next()
                 .unwrap_or("");
-            match lang::visitor_template(language, visitor) {
-                Some(name) => name,
-                None if FRAGMENT_VISITORS.contains(&visitor.as_str()) => {
-                    return Err(error(format!(
-                        "`{visitor}` wrote a piece of a module file; use `visitorClass: ModuleVisitor` (template `{language}/module`), which writes all of it"
-                    )));
-                }
-                None => {
-                    let known: Vec<String> = lang::known_visitors().collect();
-                    return Err(error(format!(
-                        "unknown module and visitor class `{module}` `{visitor}`; known: {}",
-                        known.join(", ")
-                    )));
-                }
+            if let Some(name) = lang::visitor_template(language, visitor) {
+                name
+            } else if FRAGMENT_VISITORS.contains(&visitor.as_str())
+                && let Some(whole) = lang::visitor_template(language, "ModuleVisitor")
+            {
+                return Err(error(format!(
+                    "`{visitor}` wrote a piece of a module file; use `visitorClass: ModuleVisitor` (template `{whole}`), which writes all of it"
+                )));
+            } else {
+                let known: Vec<String> = lang::known_visitors().collect();
+                return Err(error(format!(
+                    "unknown module and visitor class `{module}` `{visitor}`; known: {}",
+                    known.join(", ")
+                )));
             }
         }
         (None, Some(_), None) => return Err(error("`module` needs a `visitorClass`".into())),
