@@ -1,11 +1,11 @@
 //! The target languages. Everything wapc knows about one language is one [`Language`] value,
 //! defined in the language's own module beside its spelling and helpers; [`LANGUAGES`] lists
-//! them, and the rest of codegen asks the table instead of naming a language.
+//! them, and the rest of codegen asks the table for what differs between languages.
 //!
 //! A target's language comes from one rule: its output file's extension ([`of_output`]), for
 //! a built-in template and a user's own alike. It decides which names are checked for clashes
 //! before rendering and which formatter runs after; a file with no language's extension gets
-//! neither. (The template's name says nothing: `mine/module` writing `out.rs` is Rust.)
+//! neither. The template's name plays no part: a user's `mine/module` writing `out.rs` is Rust.
 //!
 //! Adding a language: a module here with its helpers, its spelling and its `LANGUAGE`, an
 //! entry in [`LANGUAGES`], and its templates in a folder of `templates/` that the entry names.
