@@ -10,6 +10,7 @@ pub mod codegen;
 pub mod diagnostic;
 pub mod input;
 pub mod install;
+pub mod limits;
 pub mod model;
 pub mod parser;
 pub mod project;

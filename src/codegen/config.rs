@@ -385,7 +385,7 @@ enum Holds {
 }
 
 /// Every config key the built-in templates (and the context they see) read.
-const KNOWN_KEYS: [(&str, Holds); 11] = [
+const KNOWN_KEYS: [(&str, Holds); 12] = [
     ("handlerRoles", Holds::Roles),
     ("hostRoles", Holds::Roles),
     ("skipInterface", Holds::Bool),
@@ -395,6 +395,7 @@ const KNOWN_KEYS: [(&str, Holds); 11] = [
     ("package", Holds::Text),
     ("import", Holds::Text),
     ("module", Holds::Text),
+    ("wapcImport", Holds::Text),
     ("guestFeature", Holds::Feature),
     ("includable", Holds::Bool),
 ];

@@ -119,6 +119,24 @@ const GO: Language = Language {
             path: "{case}/host/host.go",
             config: r#"{"package": "host"}"#,
         },
+        // The engine and the waPC package do not depend on the schema; each is a package of
+        // its own here, since every file gets its own `pwned` (the two waPC files are never
+        // built together).
+        Target {
+            template: "go/wazero",
+            path: "{case}/engine/wazero.go",
+            config: r#"{"package": "engine"}"#,
+        },
+        Target {
+            template: "go/wapc",
+            path: "{case}/wapc/wapc.go",
+            config: "{}",
+        },
+        Target {
+            template: "go/wapc_native",
+            path: "{case}/wapc/wapc_native.go",
+            config: "{}",
+        },
     ],
     harness: &[],
     pwned: "\nfunc pwned() {}\n",

@@ -58,8 +58,8 @@ fn each_built_in_template_renders_its_files() {
     assert_eq!(code, 0);
     for name in stdout.lines().filter_map(|l| l.split_whitespace().next()) {
         let mut args = vec!["new", name, name, "description=A test project"];
-        // Go modules have no author: the tinygo template has no such variable.
-        if name != "tinygo" {
+        // Go modules have no author: the Go templates have no such variable.
+        if name != "tinygo" && name != "go" {
             args.push("author=Ann Example");
         }
         let (code, _, stderr) = wapc(&dir, &args, &[]);
@@ -431,4 +431,42 @@ fn the_assemblyscript_project_builds_and_the_rust_host_runs_it() {
         stderr.contains("`greet` is not implemented yet"),
         "{stderr}"
     );
+}
+
+#[test]
+fn the_go_project_builds_for_wasm_and_the_rust_host_runs_it() {
+    let test = "the_go_project_builds_for_wasm_and_the_rust_host_runs_it";
+    if !toolchain::available(
+        crate::roundtrip_go::go_builds_wasm_guests() && toolchain::runs("make"),
+        test,
+        "Go 1.24 or newer is not installed (with the Go module proxy), or no make",
+    ) {
+        return;
+    }
+    let dir = scratch("build_go");
+    let (code, _, stderr) = wapc(
+        &dir,
+        &["new", "go", "guest", "module=example.com/me/guest"],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let project = dir.join("guest");
+    let pinned = |file: &str| std::fs::read_to_string(project.join(file)).unwrap();
+    let (go_mod, go_sum) = (pinned("go.mod"), pinned("go.sum"));
+
+    // test: go vet for wasm and natively, go test; build: go build for wasip1.
+    make(&project, &["deps", "codegen", "test", "build"], &[]);
+    // The template's go.mod and go.sum were all the build needed.
+    assert_eq!(pinned("go.mod"), go_mod);
+    assert_eq!(pinned("go.sum"), go_sum);
+    let main = pinned("main.go");
+    assert!(
+        main.contains("func init() {") && main.contains("greet is not implemented yet"),
+        "{main}"
+    );
+
+    // The scaffold's `greet` answers with its "not implemented" error, through the Rust host
+    // application, which starts the module as the WASI reactor it is.
+    let stderr = greet_through_rust_host(&dir, "go-app", &project.join("build/module.wasm"));
+    assert!(stderr.contains("greet is not implemented yet"), "{stderr}");
 }

@@ -1,7 +1,8 @@
 //! The Go targets: `tinygo/module`, `tinygo/scaffold` and `go/host` over the every-construct
-//! schema, snapshotted; and the generated Go built against the real modules, vetted, and
-//! round-tripped (tests/go): natively against the Rust target's bytes, and through the
-//! generated `go/host` client on wapc-go running the Rust round-trip guest.
+//! schema, snapshotted; and the generated Go built against the real modules, vetted (also for
+//! wasm, with the generated `go/wapc` package), and tested natively against the Rust target's
+//! bytes (tests/go). The standard-Go round-trip guest and the Go host that the matrix test
+//! (matrix.rs) runs are built and run here.
 
 use crate::support::toolchain;
 
@@ -11,16 +12,6 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use wapc_codegen::codegen::{self, Options};
-
-/// Whether `go version` runs.
-fn go_installed() -> bool {
-    Command::new("go")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-const NO_GO: &str = "Go is not installed (the tests need Go 1.23 or newer and the Go module proxy)";
 
 /// `gofmt` over `text`: its output, or its complaint.
 fn gofmt(text: &str) -> Result<String, String> {
@@ -65,7 +56,12 @@ fn every_go_template_over_the_every_construct_schema() {
         "schema: schema.widl\nconfig:\n  hostRoles: [Logger]\ngenerates:\n  \
          tinygo_module.go: {template: tinygo/module}\n  \
          tinygo_scaffold.go: {template: tinygo/scaffold}\n  \
-         go_host.go: {template: go/host}\n",
+         go_host.go: {template: go/host}\n  \
+         go_wazero.go: {template: go/wazero}\n  \
+         go_wapc.go: {template: go/wapc}\n  \
+         go_wapc_native.go: {template: go/wapc_native}\n  \
+         tinygo_scaffold_standard_go.go:\n    template: tinygo/scaffold\n    \
+         config: {wapcImport: example.com/m/wapc}\n",
     )
     .unwrap();
     let formatted = Options {
@@ -73,7 +69,7 @@ fn every_go_template_over_the_every_construct_schema() {
         ..Options::default()
     };
     let files = codegen::generate(&config, &formatted).unwrap();
-    assert_eq!(files.len(), 3);
+    assert_eq!(files.len(), 7);
     let raw = codegen::generate(
         &config,
         &Options {
@@ -130,9 +126,9 @@ fn go(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> String {
 #[test]
 fn generated_go_builds_vets_and_matches_the_rust_encodings() {
     if !toolchain::available(
-        go_installed(),
+        go_builds_wasm_guests(),
         "generated_go_builds_vets_and_matches_the_rust_encodings",
-        NO_GO,
+        NO_GO_WASM,
     ) {
         return;
     }
@@ -140,6 +136,12 @@ fn generated_go_builds_vets_and_matches_the_rust_encodings() {
     // The guest package, its scaffold (as generated) and the host package, against the real
     // modules of go.mod / go.sum.
     go(dir, &["vet", "./..."], &[]);
+    // The waPC guest package and the guest on it, as they build for wasm.
+    go(
+        dir,
+        &["vet", "./wapc", "./wasmguest/..."],
+        &[("GOOS", Path::new("wasip1")), ("GOARCH", Path::new("wasm"))],
+    );
     let output = go(
         dir,
         &[
@@ -147,7 +149,7 @@ fn generated_go_builds_vets_and_matches_the_rust_encodings() {
             "-count=1",
             "-v",
             "-skip",
-            "TestTheRustGuest",
+            "TestGuestsRoundTripEveryType",
             "./guest/",
             "./host/",
         ],
@@ -164,42 +166,98 @@ fn generated_go_builds_vets_and_matches_the_rust_encodings() {
     }
 }
 
-#[test]
-fn go_host_runs_the_rust_guest_and_round_trips_every_type() {
-    let test = "go_host_runs_the_rust_guest_and_round_trips_every_type";
-    if !toolchain::available(go_installed(), test, NO_GO) {
-        return;
-    }
-    let wasm = toolchain::WasmRust::find();
-    if !toolchain::available(
-        wasm.is_some(),
-        test,
-        "no wasm32-capable rustc and wasm-ld-16 to build the Rust guest (apt-get install rustc-web rust-web-src lld-16)",
-    ) {
-        return;
-    }
-    let wasm = wasm.expect("checked above");
-    // The Rust guest, built as tests/roundtrip_rust.rs builds it: either test reuses the
-    // other's build.
-    let module = toolchain::build_roundtrip_guest(&wasm);
+/// Whether the Go installed builds wasm guests: `go:wasmexport` needs Go 1.24 or newer.
+pub(crate) fn go_builds_wasm_guests() -> bool {
+    let Ok(output) = Command::new("go").args(["env", "GOVERSION"]).output() else {
+        return false;
+    };
+    // go1.26.8, or go1.24rc1 for a release candidate.
+    let version = String::from_utf8_lossy(&output.stdout);
+    let minor = version.trim().strip_prefix("go1.").map(|rest| {
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap_or("")
+    });
+    output.status.success() && minor.and_then(|m| m.parse::<u32>().ok()) >= Some(24)
+}
 
+pub(crate) const NO_GO_WASM: &str =
+    "Go 1.24 or newer is not installed (the Go tests need it and the Go module proxy)";
+
+/// The standard-Go round-trip guest (tests/go/wasmguest, on the generated go/wapc package)
+/// built for wasm with `go build`; the path of its module.
+pub(crate) fn build_go_guest() -> PathBuf {
     let dir = generate_go();
-    let output = go(
+    let module = toolchain::target_dir().join("roundtrip-go/go.wasm");
+    build_wasm_guest(
+        Command::new("go")
+            .args(["build", "-buildmode=c-shared"])
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm"),
         dir,
+        &module,
+    );
+    module
+}
+
+/// The same guest built with TinyGo, when `tinygo` is installed; the path of its module.
+pub(crate) fn build_tinygo_guest() -> Option<PathBuf> {
+    if !Command::new("tinygo")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return None;
+    }
+    let dir = generate_go();
+    let module = toolchain::target_dir().join("roundtrip-go/tinygo.wasm");
+    build_wasm_guest(
+        Command::new("tinygo").args(["build", "-target=wasip1", "-buildmode=c-shared"]),
+        dir,
+        &module,
+    );
+    Some(module)
+}
+
+/// Runs `compiler` (a build command) over tests/go/wasmguest, writing `module`.
+fn build_wasm_guest(compiler: &mut Command, dir: &Path, module: &Path) {
+    compiler
+        .current_dir(dir)
+        .arg("-o")
+        .arg(module)
+        .arg("./wasmguest");
+    toolchain::succeed(compiler);
+}
+
+/// Runs the generated Go host (tests/go/host, on the engine that go/wazero generates) on
+/// every guest of `guests` (name, module) in one `go test`, and fails the test unless each
+/// passes every check.
+pub(crate) fn run_go_host(guests: &[(&str, PathBuf)]) {
+    let list = std::env::join_paths(
+        guests
+            .iter()
+            .map(|(name, module)| format!("{name}={}", module.display())),
+    )
+    .expect("module paths hold no path separator");
+    let output = go(
+        generate_go(),
         &[
             "test",
             "-count=1",
             "-v",
             "-run",
-            "TestTheRustGuestRoundTripsEveryType",
+            "TestGuestsRoundTripEveryType",
             "./host/",
         ],
-        &[("WAPC_ROUNDTRIP_GUEST", &module)],
+        &[("WAPC_ROUNDTRIP_GUESTS", Path::new(&list))],
     );
-    for passed in [
-        "--- PASS: TestTheRustGuestRoundTripsEveryType",
-        "round trip ok: 23 checks passed",
-    ] {
-        assert!(output.contains(passed), "no `{passed}` in:\n{output}");
+    for (name, _) in guests {
+        let passed = format!("--- PASS: TestGuestsRoundTripEveryType/{name} ");
+        assert!(output.contains(&passed), "no `{passed}` in:\n{output}");
     }
+    assert_eq!(
+        output.matches("round trip ok: 23 checks passed").count(),
+        guests.len(),
+        "{output}"
+    );
 }

@@ -170,6 +170,8 @@ const RESERVED_TYPES: &[&str] = &[
     "New",
     "NewClient",
     "Raw",
+    "WazeroEngine",
+    "WazeroEngineWithRuntime",
 ];
 
 /// The words of a WIDL name: `queryString` → `query`, `string`.

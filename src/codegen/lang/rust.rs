@@ -61,7 +61,7 @@ static KEYWORD_SET: LazyLock<NameSet> = LazyLock::new(|| KEYWORDS.into_iter().co
 const NOT_RAW: [&str; 4] = ["crate", "self", "Self", "super"];
 
 /// Names the generated code itself defines or relies on, so schema types must not take them.
-const RESERVED_TYPES: [&str; 14] = [
+const RESERVED_TYPES: [&str; 15] = [
     "Host",
     "Handlers",
     "HandlerResult",
@@ -76,6 +76,7 @@ const RESERVED_TYPES: [&str; 14] = [
     "ByteBuf",
     "Value",
     "Self",
+    "InitializeExport",
 ];
 
 fn escape(name: String) -> String {

@@ -1,10 +1,10 @@
 package host_test
 
-// The generated go/host client on wapc-go (wazero) runs the Rust round-trip guest: every WIDL
+// The generated go/host client on wapc-go (wazero) runs every round-trip guest (Rust,
+// AssemblyScript, standard Go), each built once by the matrix test: every WIDL
 // type crosses the boundary unchanged, the guest calls the host through the generated
 // HostCallHandler, and errors travel both ways. The checks mirror those of the Rust host,
-// tests/roundtrip/host/src/main.rs. tests/roundtrip_go.rs builds the guest and sets
-// WAPC_ROUNDTRIP_GUEST to its .wasm.
+// tests/roundtrip/host/src/main.rs.
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -32,17 +33,32 @@ func (logger) Log(_ context.Context, level uint8, message string) (string, error
 	return fmt.Sprintf("logged %q at level %d", message, level), nil
 }
 
-func TestTheRustGuestRoundTripsEveryType(t *testing.T) {
-	path := os.Getenv("WAPC_ROUNDTRIP_GUEST")
-	if path == "" {
-		t.Skip("WAPC_ROUNDTRIP_GUEST does not name the round-trip guest's .wasm (tests/roundtrip_go.rs sets it)")
+// TestGuestsRoundTripEveryType runs each guest of WAPC_ROUNDTRIP_GUESTS, a list of
+// name=module.wasm separated as PATH is, as a subtest of its name.
+func TestGuestsRoundTripEveryType(t *testing.T) {
+	guests := filepath.SplitList(os.Getenv("WAPC_ROUNDTRIP_GUESTS"))
+	if len(guests) == 0 {
+		t.Skip("WAPC_ROUNDTRIP_GUESTS names no round-trip guest (the matrix test sets it)")
 	}
-	guest, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+	for _, guest := range guests {
+		name, path, ok := strings.Cut(guest, "=")
+		if !ok {
+			t.Fatalf("WAPC_ROUNDTRIP_GUESTS: %q is not name=module.wasm", guest)
+		}
+		t.Run(name, func(t *testing.T) {
+			module, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			roundTrip(t, module)
+		})
 	}
+}
+
+// roundTrip runs guest through the generated client and wapc-go's engine as go/wazero makes it.
+func roundTrip(t *testing.T, guest []byte) {
 	ctx := context.Background()
-	module, err := engine().New(ctx, host.HostCallHandler(logger{}), guest, &wapc.ModuleConfig{
+	module, err := host.WazeroEngine().New(ctx, host.HostCallHandler(logger{}), guest, &wapc.ModuleConfig{
 		Logger: wapc.PrintlnLogger,
 		Stdout: os.Stdout,
 		Stderr: os.Stderr,

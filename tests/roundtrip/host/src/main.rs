@@ -137,7 +137,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let module = std::fs::read(&path)?;
     let engine = wasmtime_provider::WasmtimeEngineProviderBuilder::new()
-        .module_bytes(&module)
+        // A standard Go guest is a WASI reactor, which wasmtime-provider starts only so.
+        .module_bytes(&reactor_as_command(&module))
         .build()?;
     let host = wapc::WapcHost::new(Box::new(engine), Some(host_callback(Logger)))?;
     let client = Client::new(&host);
