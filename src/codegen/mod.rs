@@ -70,22 +70,6 @@ pub struct GeneratedFile {
     pub elapsed: Duration,
 }
 
-/// Old `@wapc/widl-codegen` visitor classes and the built-in templates that replace them,
-/// by language (the last part of the old module path).
-const VISITOR_TEMPLATES: [(&str, &str, &str); 7] = [
-    ("rust", "ModuleVisitor", "rust/module"),
-    ("rust", "ScaffoldVisitor", "rust/scaffold"),
-    ("tinygo", "ModuleVisitor", "tinygo/module"),
-    ("tinygo", "ScaffoldVisitor", "tinygo/scaffold"),
-    ("assemblyscript", "ModuleVisitor", "assemblyscript/module"),
-    (
-        "assemblyscript",
-        "ScaffoldVisitor",
-        "assemblyscript/scaffold",
-    ),
-    ("go", "ModuleVisitor", "go/host"),
-];
-
 /// Visitors that wrote one piece of a module file; the module template writes them all.
 const FRAGMENT_VISITORS: [&str; 12] = [
     "HostVisitor",
@@ -257,7 +241,8 @@ pub(crate) fn render_document(
         let shared = first_with_config[index];
         let context =
             contexts[shared].get_or_init(|| context::build(&schema, configs[shared].clone()));
-        let clashes = names::check(&template, context);
+        let language = lang::of_output(&output);
+        let clashes = language.map_or_else(Vec::new, |language| names::check(language, context));
         if !clashes.is_empty() {
             let clashes = clashes.iter().map(|m| format!("`{relative}`: {m}"));
             return Err(document.target_errors(relative, clashes));
@@ -271,8 +256,10 @@ pub(crate) fn render_document(
         let mut content = templates
             .render(&template, context)
             .map_err(Diagnostics::from)?;
-        if options.format {
-            content = output::format(&path, content);
+        if options.format
+            && let Some(formatter) = language.and_then(|language| language.formatter.as_ref())
+        {
+            content = output::format(formatter, content);
         }
         let outcome =
             output::plan(&path, &content, target.if_not_exists).map_err(Diagnostics::from)?;
@@ -407,26 +394,20 @@ fn template_name(
                 .rsplit('/')
                 .next()
                 .unwrap_or("");
-            let found = VISITOR_TEMPLATES
-                .iter()
-                .find(|(l, v, _)| *l == language && v == visitor);
-            match found {
-                Some((_, _, name)) => name.to_string(),
-                None if FRAGMENT_VISITORS.contains(&visitor.as_str()) => {
-                    return Err(error(format!(
-                        "`{visitor}` wrote a piece of a module file; use `visitorClass: ModuleVisitor` (template `{language}/module`), which writes all of it"
-                    )));
-                }
-                None => {
-                    let known: Vec<String> = VISITOR_TEMPLATES
-                        .iter()
-                        .map(|(l, v, _)| format!("@wapc/widl-codegen/{l} {v}"))
-                        .collect();
-                    return Err(error(format!(
-                        "unknown module and visitor class `{module}` `{visitor}`; known: {}",
-                        known.join(", ")
-                    )));
-                }
+            if let Some(name) = lang::visitor_template(language, visitor) {
+                name
+            } else if FRAGMENT_VISITORS.contains(&visitor.as_str())
+                && let Some(whole) = lang::visitor_template(language, "ModuleVisitor")
+            {
+                return Err(error(format!(
+                    "`{visitor}` wrote a piece of a module file; use `visitorClass: ModuleVisitor` (template `{whole}`), which writes all of it"
+                )));
+            } else {
+                let known: Vec<String> = lang::known_visitors().collect();
+                return Err(error(format!(
+                    "unknown module and visitor class `{module}` `{visitor}`; known: {}",
+                    known.join(", ")
+                )));
             }
         }
         (None, Some(_), None) => return Err(error("`module` needs a `visitorClass`".into())),

@@ -9,38 +9,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use super::context::{Context, FieldView};
-use super::lang::{assemblyscript, go, rust};
+use super::lang::Language;
 use super::render::StrFn;
-
-/// How one language spells the names of a scope.
-struct Spelling {
-    language: &'static str,
-    /// The built-in templates of the language.
-    prefixes: &'static [&'static str],
-    type_name: StrFn,
-    member_name: StrFn,
-}
-
-const SPELLINGS: [Spelling; 3] = [
-    Spelling {
-        language: "Rust",
-        prefixes: &["rust/"],
-        type_name: rust::type_name,
-        member_name: rust::value_name,
-    },
-    Spelling {
-        language: "Go",
-        prefixes: &["tinygo/", "go/"],
-        type_name: go::type_name,
-        member_name: go::exported_name,
-    },
-    Spelling {
-        language: "AssemblyScript",
-        prefixes: &["assemblyscript/"],
-        type_name: assemblyscript::type_name,
-        member_name: assemblyscript::value_name,
-    },
-];
 
 /// A way of writing words: `snake_case`, `kebab-case`, `SHOUTY_SNAKE`, `camelCase`,
 /// `PascalCase`.
@@ -118,15 +88,9 @@ pub(super) fn pascal_type_name(name: &str, reserved: &[&str]) -> String {
     }
 }
 
-/// Every two names of one scope that the template's language spells the same, in words.
-pub(super) fn check(template: &str, context: &Context) -> Vec<String> {
+/// Every two names of one scope that `language` spells the same, in words.
+pub(super) fn check(language: &Language, context: &Context) -> Vec<String> {
     let mut clashes = Vec::new();
-    let Some(spelling) = SPELLINGS
-        .iter()
-        .find(|s| s.prefixes.iter().any(|p| template.starts_with(p)))
-    else {
-        return clashes; // A user's own template: its names are its business.
-    };
     let type_names = context
         .types
         .iter()
@@ -135,21 +99,21 @@ pub(super) fn check(template: &str, context: &Context) -> Vec<String> {
         .chain(context.unions.iter().map(|u| &u.name))
         .chain(context.aliases.iter().map(|a| &a.name));
     distinct(
-        spelling,
+        language,
         "the schema",
         "types",
         type_names,
-        spelling.type_name,
+        language.type_name,
         &mut clashes,
     );
     for ty in &context.types {
         let scope = format!("type `{}`", ty.name);
         distinct(
-            spelling,
+            language,
             &scope,
             "fields",
             names(&ty.fields),
-            spelling.member_name,
+            language.member_name,
             &mut clashes,
         );
     }
@@ -157,22 +121,22 @@ pub(super) fn check(template: &str, context: &Context) -> Vec<String> {
     for op in operations.clone() {
         let scope = format!("operation `{}`", op.name);
         distinct(
-            spelling,
+            language,
             &scope,
             "parameters",
             names(&op.parameters),
-            spelling.member_name,
+            language.member_name,
             &mut clashes,
         );
     }
     for group in [&context.handlers, &context.host_calls] {
         let operation_names = group.iter().map(|o| &o.name);
         distinct(
-            spelling,
+            language,
             "the schema",
             "operations",
             operation_names,
-            spelling.member_name,
+            language.member_name,
             &mut clashes,
         );
     }
@@ -185,7 +149,7 @@ fn names(fields: &[FieldView]) -> impl Iterator<Item = &String> {
 }
 
 fn distinct<'a>(
-    spelling: &Spelling,
+    language: &Language,
     scope: &str,
     what: &str,
     names: impl Iterator<Item = &'a String>,
@@ -199,7 +163,7 @@ fn distinct<'a>(
             Some(other) if *other != name.as_str() => {
                 clashes.push(format!(
                     "in {scope}, the {what} `{other}` and `{name}` are both `{spelled}` in {}: rename one",
-                    spelling.language
+                    language.name
                 ));
             }
             _ => {

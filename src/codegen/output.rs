@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::lang::Formatter;
 use crate::diagnostic::{Diagnostic, io_reason};
 
 /// What happened, or would happen, to one output file.
@@ -105,24 +106,11 @@ fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
     }
 }
 
-/// Runs the language's formatter over `text` when it is installed; the text as it is when
-/// not, or when the formatter rejects it (the compiler will say why more clearly).
-pub fn format(path: &Path, text: String) -> String {
-    let command: &[&str] = match path.extension().and_then(|e| e.to_str()) {
-        Some("rs") => &[
-            "rustfmt",
-            "--edition",
-            "2021",
-            "--emit",
-            "stdout",
-            "--quiet",
-        ],
-        Some("go") => &["gofmt"],
-        Some("ts") => &["prettier", "--parser", "typescript"],
-        _ => return text,
-    };
-    let child = Command::new(command[0])
-        .args(&command[1..])
+/// Runs `formatter` over `text` when it is installed; the text as it is when not, or when the
+/// formatter rejects it (the compiler will say why more clearly).
+pub fn format(formatter: &Formatter, text: String) -> String {
+    let child = Command::new(formatter.program)
+        .args(formatter.args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

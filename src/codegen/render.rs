@@ -14,7 +14,7 @@ use handlebars::{
 use serde_json::Value as Json;
 
 use super::context::{Context, Ty};
-use super::lang::rust;
+use super::lang::LANGUAGES;
 use super::names::{Case, case};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::input;
@@ -550,13 +550,6 @@ pub(super) struct LanguageHelpers {
     pub type_exprs: &'static [(&'static str, TyExprFn)],
 }
 
-/// Every language's helpers; a new target adds its own here.
-const LANGUAGES: [&LanguageHelpers; 3] = [
-    &rust::HELPERS,
-    &super::lang::go::HELPERS,
-    &super::lang::assemblyscript::HELPERS,
-];
-
 /// One language helper, as the direct renderer calls it.
 #[derive(Clone, Copy)]
 pub(super) enum LanguageHelper {
@@ -568,7 +561,7 @@ pub(super) enum LanguageHelper {
 /// The case-conversion or language helper called `name`.
 pub(super) fn language_helper(name: &str) -> Option<LanguageHelper> {
     std::iter::once(&COMMON)
-        .chain(LANGUAGES)
+        .chain(LANGUAGES.map(|language| &language.helpers))
         .find_map(|language| {
             let named = |n: &&str| *n == name;
             let strings = language.strings.iter().find(|(n, _)| named(n));
@@ -596,7 +589,7 @@ const COMMON: LanguageHelpers = LanguageHelpers {
 
 /// Registers every helper (case conversion, each language's spellings, `doc`, `include`).
 pub(crate) fn register_helpers(registry: &mut Handlebars<'static>) {
-    for language in std::iter::once(&COMMON).chain(LANGUAGES) {
+    for language in std::iter::once(&COMMON).chain(LANGUAGES.map(|language| &language.helpers)) {
         for &(name, convert) in language.strings {
             register_text(registry, name, move |h| Ok(convert(str_param(h, 0)?)));
         }

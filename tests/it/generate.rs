@@ -231,6 +231,40 @@ fn configuration_errors_name_the_file_and_the_place() {
 }
 
 #[test]
+fn an_old_fragment_visitor_names_the_template_that_writes_the_whole_module() {
+    let dir = project("fragment_visitor");
+    let cases = [
+        ("rust", "HandlersVisitor", Some("rust/module")),
+        ("go", "HostVisitor", Some("go/host")),
+        ("python", "HostVisitor", None),
+    ];
+    for (language, visitor, whole) in cases {
+        write(
+            &dir,
+            "codegen.yaml",
+            &format!(
+                "schema: schema.widl\ngenerates:\n  \
+                 a.rs: {{module: '@wapc/widl-codegen/{language}', visitorClass: {visitor}}}\n"
+            ),
+        );
+        let (code, _, stderr) = run(&dir, &["generate"]);
+        assert_eq!(code, 1, "{stderr}");
+        let expected = match whole {
+            Some(whole) => format!(
+                "`{visitor}` wrote a piece of a module file; use `visitorClass: ModuleVisitor` (template `{whole}`)"
+            ),
+            None => format!(
+                "unknown module and visitor class `@wapc/widl-codegen/{language}` `{visitor}`"
+            ),
+        };
+        assert!(
+            stderr.contains(&expected),
+            "expected {expected:?} in\n{stderr}"
+        );
+    }
+}
+
+#[test]
 fn a_schema_error_writes_nothing() {
     let dir = project("schema_error");
     write(&dir, "bad.widl", "namespace \"x\"\ntype A { b: Missing }\n");

@@ -27,17 +27,19 @@ fn names_that_collide_in_a_language_are_an_error_naming_both() {
     let cases = [
         (
             "rust/module",
+            "out.rs",
             "in the schema, the types `HTTPRequest` and `HttpRequest` are both `HttpRequest` in Rust",
         ),
         (
             "tinygo/module",
+            "out.go",
             "in the schema, the types `HTTPRequest` and `HttpRequest` are both `HTTPRequest` in Go",
         ),
     ];
-    for (template, expected) in cases {
+    for (template, out, expected) in cases {
         std::fs::write(
             dir.join("codegen.yaml"),
-            format!("schema: schema.widl\ngenerates:\n  out: {{template: {template}}}\n"),
+            format!("schema: schema.widl\ngenerates:\n  {out}: {{template: {template}}}\n"),
         )
         .unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
@@ -51,7 +53,7 @@ fn names_that_collide_in_a_language_are_an_error_naming_both() {
             stderr.contains(expected),
             "{template}: expected {expected:?} in\n{stderr}"
         );
-        assert!(!dir.join("out").exists());
+        assert!(!dir.join(out).exists());
     }
     // Fields and parameters, once the types are apart.
     let schema = std::fs::read_to_string(dir.join("schema.widl")).unwrap();
@@ -62,7 +64,7 @@ fn names_that_collide_in_a_language_are_an_error_naming_both() {
     .unwrap();
     std::fs::write(
         dir.join("codegen.yaml"),
-        "schema: schema.widl\ngenerates:\n  out: {template: rust/module}\n",
+        "schema: schema.widl\ngenerates:\n  out.rs: {template: rust/module}\n",
     )
     .unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
@@ -80,6 +82,63 @@ fn names_that_collide_in_a_language_are_an_error_naming_both() {
     assert!(
         stderr.contains("in operation `getItem`, the parameters `itemId` and `item_id` are both `item_id` in Rust"),
         "{stderr}"
+    );
+}
+
+/// The output file's extension, not the template's name, says which language's names must
+/// not clash: a user's own template writing `.rs` is checked as Rust, and one writing a file
+/// of no language is not checked.
+#[test]
+fn a_user_template_is_checked_in_the_language_of_its_output_file() {
+    let dir = scratch("user_template");
+    std::fs::write(
+        dir.join("schema.widl"),
+        "namespace \"c\"\ntype A { fooBar: string, foo_bar: string }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("templates/mine")).unwrap();
+    std::fs::write(
+        dir.join("templates/mine/module.hbs"),
+        "{{#each types}}pub struct {{rust_type_name name}};\n{{/each}}",
+    )
+    .unwrap();
+    let generate = |out: &str| {
+        std::fs::write(
+            dir.join("codegen.yaml"),
+            format!(
+                "schema: schema.widl\ntemplates: templates\n\
+                 generates:\n  {out}: {{template: mine/module}}\n"
+            ),
+        )
+        .unwrap();
+        Command::new(env!("CARGO_BIN_EXE_wapc"))
+            .current_dir(&dir)
+            .args(["generate", "--no-format"])
+            .output()
+            .unwrap()
+    };
+    for (out, language, spelled) in [("out.rs", "Rust", "foo_bar"), ("out.go", "Go", "FooBar")] {
+        let output = generate(out);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{out}: {stderr}");
+        let expected = format!(
+            "codegen.yaml: `{out}`: in type `A`, the fields `fooBar` and `foo_bar` are both `{spelled}` in {language}: rename one"
+        );
+        assert!(
+            stderr.contains(&expected),
+            "{out}: expected {expected:?} in\n{stderr}"
+        );
+        assert!(!dir.join(out).exists());
+    }
+    let output = generate("out.txt");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.txt")).unwrap(),
+        "pub struct A;\n"
     );
 }
 

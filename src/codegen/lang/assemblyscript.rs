@@ -8,11 +8,29 @@
 
 use std::sync::LazyLock;
 
+use super::{Formatter, Language, TemplateFolder};
 use crate::codegen::context::{Kind, Ty};
 use crate::codegen::names::{Case, NameSet, case};
 use crate::codegen::render::LanguageHelpers;
 
-pub(crate) const HELPERS: LanguageHelpers = LanguageHelpers {
+/// AssemblyScript: `.ts` files, the `assemblyscript/` templates, prettier.
+pub(crate) const LANGUAGE: Language = Language {
+    name: "AssemblyScript",
+    extensions: &["ts"],
+    template_folders: &[TemplateFolder {
+        name: "assemblyscript",
+        visitors: &[("ModuleVisitor", "module"), ("ScaffoldVisitor", "scaffold")],
+    }],
+    helpers: HELPERS,
+    type_name,
+    member_name: value_name,
+    formatter: Some(Formatter {
+        program: "prettier",
+        args: &["--parser", "typescript"],
+    }),
+};
+
+const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("as_name", value_name),
         ("as_method", method_name),

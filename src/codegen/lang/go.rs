@@ -9,11 +9,35 @@
 
 use std::sync::LazyLock;
 
+use super::{Formatter, Language, TemplateFolder};
 use crate::codegen::context::{Kind, Ty};
 use crate::codegen::names::{Case, NameSet, case};
 use crate::codegen::render::LanguageHelpers;
 
-pub(crate) const HELPERS: LanguageHelpers = LanguageHelpers {
+/// Go: `.go` files, the TinyGo guest (`tinygo/`) and Go host (`go/`) templates, gofmt.
+pub(crate) const LANGUAGE: Language = Language {
+    name: "Go",
+    extensions: &["go"],
+    template_folders: &[
+        TemplateFolder {
+            name: "tinygo",
+            visitors: &[("ModuleVisitor", "module"), ("ScaffoldVisitor", "scaffold")],
+        },
+        TemplateFolder {
+            name: "go",
+            visitors: &[("ModuleVisitor", "host")],
+        },
+    ],
+    helpers: HELPERS,
+    type_name,
+    member_name: exported_name,
+    formatter: Some(Formatter {
+        program: "gofmt",
+        args: &[],
+    }),
+};
+
+const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("go_name", exported_name),
         ("go_var", value_name),

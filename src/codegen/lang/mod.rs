@@ -1,5 +1,169 @@
-//! The target languages: each module holds one language's spelling, types and helpers.
+//! The target languages. Everything wapc knows about one language is one [`Language`] value,
+//! defined in the language's own module beside its spelling and helpers; [`LANGUAGES`] lists
+//! them, and the rest of codegen asks the table for what differs between languages.
+//!
+//! A target's language comes from one rule: its output file's extension ([`of_output`]), for
+//! a built-in template and a user's own alike. It decides which names are checked for clashes
+//! before rendering and which formatter runs after; a file with no language's extension gets
+//! neither. The template's name plays no part: a user's `mine/module` writing `out.rs` is Rust.
+//!
+//! Adding a language: a module here with its helpers, its spelling and its `LANGUAGE`, an
+//! entry in [`LANGUAGES`], and its templates in a folder of `templates/` that the entry names.
 
 pub mod assemblyscript;
 pub mod go;
 pub mod rust;
+
+use std::path::Path;
+
+use super::render::{LanguageHelpers, StrFn};
+
+/// One target language: the facts that codegen needs about it, all in one place.
+pub(crate) struct Language {
+    /// What messages call it (`in Rust`).
+    pub name: &'static str,
+    /// The extensions, without the dot, of the files written in it: a target whose output
+    /// file has one of them is in this language.
+    pub extensions: &'static [&'static str],
+    /// Its folders of built-in templates.
+    pub template_folders: &'static [TemplateFolder],
+    /// The template helpers it adds (`rust_name`, `go_encode`, ...).
+    pub helpers: LanguageHelpers,
+    /// How it spells a type's name: two types that it spells alike would not compile.
+    pub type_name: StrFn,
+    /// How it spells a field's, a parameter's or an operation's name, likewise.
+    pub member_name: StrFn,
+    /// The formatter its output goes through, when that is installed.
+    pub formatter: Option<Formatter>,
+}
+
+/// A folder of built-in templates under `templates/`. Its name is also the last part of the
+/// old generator's module (`@wapc/widl-codegen/tinygo`) whose visitor classes its templates
+/// replace.
+pub(crate) struct TemplateFolder {
+    pub name: &'static str,
+    /// Each old visitor class, with the template of this folder that replaces it.
+    pub visitors: &'static [(&'static str, &'static str)],
+}
+
+/// A command that reads source on stdin and writes it formatted to stdout.
+pub(crate) struct Formatter {
+    pub program: &'static str,
+    pub args: &'static [&'static str],
+}
+
+/// Every target language.
+pub(crate) const LANGUAGES: [&Language; 3] =
+    [&rust::LANGUAGE, &go::LANGUAGE, &assemblyscript::LANGUAGE];
+
+/// The language of a target that writes `output`: the one whose files have its extension.
+pub(crate) fn of_output(output: &Path) -> Option<&'static Language> {
+    let extension = output.extension()?.to_str()?;
+    LANGUAGES
+        .into_iter()
+        .find(|language| language.extensions.contains(&extension))
+}
+
+/// The built-in template that replaces the old generator's `module` (its last part, such as
+/// `rust`) and `visitor` class.
+pub(crate) fn visitor_template(module: &str, visitor: &str) -> Option<String> {
+    let folder = template_folders().find(|folder| folder.name == module)?;
+    let (_, template) = folder.visitors.iter().find(|(v, _)| *v == visitor)?;
+    Some(format!("{}/{template}", folder.name))
+}
+
+/// Every old module and visitor class that names a built-in template, as codegen.yaml
+/// wrote them.
+pub(crate) fn known_visitors() -> impl Iterator<Item = String> {
+    template_folders().flat_map(|folder| {
+        (folder.visitors.iter())
+            .map(|(visitor, _)| format!("@wapc/widl-codegen/{} {visitor}", folder.name))
+    })
+}
+
+fn template_folders() -> impl Iterator<Item = &'static TemplateFolder> {
+    LANGUAGES
+        .into_iter()
+        .flat_map(|language| language.template_folders)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::render::Templates;
+
+    #[test]
+    fn the_output_file_extension_decides_the_language() {
+        let language = |path: &str| of_output(Path::new(path)).map(|l| l.name);
+        assert_eq!(language("src/generated.rs"), Some("Rust"));
+        assert_eq!(language("module/module.go"), Some("Go"));
+        assert_eq!(language("assembly/index.ts"), Some("AssemblyScript"));
+        assert_eq!(language("generated.rs.in"), None);
+        assert_eq!(language("out"), None);
+        assert_eq!(
+            language(".rs"),
+            None,
+            "a hidden file named `.rs` has no extension"
+        );
+    }
+
+    #[test]
+    fn every_built_in_template_is_in_one_languages_folder() {
+        let templates = Templates::load(None).expect("the built-in templates load");
+        for (name, _) in templates.list() {
+            let (folder, _) = name
+                .split_once('/')
+                .expect("a built-in template is in a folder");
+            let owners: Vec<&str> = LANGUAGES
+                .into_iter()
+                .filter(|l| l.template_folders.iter().any(|f| f.name == folder))
+                .map(|l| l.name)
+                .collect();
+            assert_eq!(owners.len(), 1, "`{name}` belongs to {owners:?}");
+        }
+    }
+
+    #[test]
+    fn every_old_visitor_class_names_a_built_in_template() {
+        let templates = Templates::load(None).expect("the built-in templates load");
+        for folder in template_folders() {
+            for (visitor, _) in folder.visitors {
+                let template = visitor_template(folder.name, visitor);
+                assert!(
+                    template
+                        .as_deref()
+                        .is_some_and(|t| templates.is_built_in(t)),
+                    "{} {visitor}: {template:?}",
+                    folder.name
+                );
+            }
+        }
+        assert_eq!(visitor_template("go", "ScaffoldVisitor"), None);
+        assert_eq!(visitor_template("python", "ModuleVisitor"), None);
+    }
+
+    #[test]
+    fn no_two_languages_share_an_extension_or_a_helper() {
+        let extensions: Vec<&str> = LANGUAGES
+            .into_iter()
+            .flat_map(|l| l.extensions.iter().copied())
+            .collect();
+        let helpers: Vec<&str> = LANGUAGES
+            .into_iter()
+            .flat_map(|l| {
+                let h = &l.helpers;
+                let strings = h.strings.iter().map(|(name, _)| *name);
+                let types = h.types.iter().map(|(name, _)| *name);
+                strings
+                    .chain(types)
+                    .chain(h.type_exprs.iter().map(|(name, _)| *name))
+            })
+            .collect();
+        for names in [extensions, helpers] {
+            let mut unique = names.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{names:?}");
+        }
+    }
+}

@@ -2,11 +2,29 @@
 
 use std::sync::LazyLock;
 
+use super::{Formatter, Language, TemplateFolder};
 use crate::codegen::context::Ty;
 use crate::codegen::names::{Case, NameSet, case};
 use crate::codegen::render::LanguageHelpers;
 
-pub(crate) const HELPERS: LanguageHelpers = LanguageHelpers {
+/// Rust: `.rs` files, the `rust/` templates, rustfmt.
+pub(crate) const LANGUAGE: Language = Language {
+    name: "Rust",
+    extensions: &["rs"],
+    template_folders: &[TemplateFolder {
+        name: "rust",
+        visitors: &[("ModuleVisitor", "module"), ("ScaffoldVisitor", "scaffold")],
+    }],
+    helpers: HELPERS,
+    type_name,
+    member_name: value_name,
+    formatter: Some(Formatter {
+        program: "rustfmt",
+        args: &["--edition", "2021", "--emit", "stdout", "--quiet"],
+    }),
+};
+
+const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("rust_name", value_name),
         ("rust_method", method_name),
