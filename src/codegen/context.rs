@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
 use crate::model::Schema;
-use crate::parser::ast::{self, Definition, TypeRef};
+use crate::parser::ast::{self, Definition, Primitive, TypeRef};
 
 /// A type as templates see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,7 +17,7 @@ use crate::parser::ast::{self, Definition, TypeRef};
 pub enum Ty {
     /// A built-in: `string`, `i64`, `bytes`, ...
     Primitive {
-        name: String,
+        name: Primitive,
     },
     /// A type defined in the schema; `of` says which kind of definition it is.
     Named {
@@ -70,7 +70,8 @@ impl Ty {
     /// The type as written in WIDL, e.g. `[string]`, `{string: Person}`, `i64?`.
     pub fn widl(&self) -> String {
         match self {
-            Ty::Primitive { name } | Ty::Named { name, .. } => name.clone(),
+            Ty::Primitive { name } => name.name().to_string(),
+            Ty::Named { name, .. } => name.clone(),
             Ty::List { item } => format!("[{}]", item.widl()),
             Ty::Map { key, value } => format!("{{{}: {}}}", key.widl(), value.widl()),
             Ty::Optional { inner } => format!("{}?", inner.widl()),
@@ -352,7 +353,7 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
 fn uses_bytes(context: &Context) -> bool {
     fn has_bytes(ty: &Ty) -> bool {
         match ty {
-            Ty::Primitive { name } => name == "bytes",
+            Ty::Primitive { name } => *name == Primitive::Bytes,
             Ty::Named { resolved, .. } => resolved.as_deref().is_some_and(has_bytes),
             Ty::List { item: inner } | Ty::Optional { inner } | Ty::Stream { inner } => {
                 has_bytes(inner)
@@ -421,7 +422,10 @@ impl Converter<'_> {
                         boxed: false,
                     },
                     // Validation let through only primitives besides defined types.
-                    None => Ty::Primitive { name },
+                    None => match Primitive::from_name(&name) {
+                        Some(primitive) => Ty::Primitive { name: primitive },
+                        None => unreachable!("validation admitted the unknown type `{name}`"),
+                    },
                 }
             }
             TypeRef::List { item, .. } => Ty::List {
@@ -476,9 +480,14 @@ impl Converter<'_> {
 }
 
 fn holds_raw(fields: &[FieldView]) -> bool {
-    fields
-        .iter()
-        .any(|f| matches!(f.ty.resolved(), Ty::Primitive { name } if name == "raw"))
+    fields.iter().any(|f| {
+        matches!(
+            f.ty.resolved(),
+            Ty::Primitive {
+                name: Primitive::Raw
+            }
+        )
+    })
 }
 
 fn description(literal: &Option<ast::StringLiteral>) -> Option<String> {

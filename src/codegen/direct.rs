@@ -186,7 +186,8 @@ fn ty_field<'a>(ty: &'a Ty, key: &str) -> Value<'a> {
         (Ty::Map { .. }, "kind") => Value::Str("map"),
         (Ty::Optional { .. }, "kind") => Value::Str("optional"),
         (Ty::Stream { .. }, "kind") => Value::Str("stream"),
-        (Ty::Primitive { name } | Ty::Named { name, .. }, "name") => Value::Str(name),
+        (Ty::Primitive { name }, "name") => Value::Str(name.name()),
+        (Ty::Named { name, .. }, "name") => Value::Str(name),
         (Ty::Named { of, .. }, "of") => Value::Str(match of {
             Kind::Type => "type",
             Kind::Enum => "enum",

@@ -33,7 +33,7 @@ impl<'a> Validator<'a> {
         let mut alias_uses = Vec::new();
         visit_named(ty, &mut |name| {
             let value = name.value.as_str();
-            if PRIMITIVES.contains(&value) {
+            if Primitive::from_name(value).is_some() {
                 return;
             }
             match self.types.get(value).map(|d| d.definition) {
