@@ -25,6 +25,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::input::{self, Scope};
+use crate::model::resolve::resolve;
 use crate::model::{self, ImportPaths};
 use crate::parser::ast::Definition;
 
@@ -243,6 +244,7 @@ pub(crate) fn render_document(
     let first_with_config: Vec<usize> = (0..configs.len())
         .map(|i| configs.iter().position(|c| *c == configs[i]).unwrap_or(i))
         .collect();
+    let resolved = resolve(&schema).map_err(Diagnostics::from)?;
     let contexts: Vec<OnceLock<context::Context>> =
         configs.iter().map(|_| OnceLock::new()).collect();
     let render = |index: usize, relative: &String, target: &config::Target| {
@@ -253,7 +255,7 @@ pub(crate) fn render_document(
             template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
         let shared = first_with_config[index];
         let context =
-            contexts[shared].get_or_init(|| context::build(&schema, configs[shared].clone()));
+            contexts[shared].get_or_init(|| context::build(&resolved, configs[shared].clone()));
         let clashes = names::check(&template, context);
         if !clashes.is_empty() {
             let clash = |m: &String| Diagnostic::error(format!("{config_name}: `{relative}`: {m}"));
@@ -312,6 +314,8 @@ pub(crate) fn render_document(
                 .collect()
         })
     };
+    // The resolved form borrows the schema, and is small beside it.
+    drop(resolved);
     free_elsewhere((schema, contexts));
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();

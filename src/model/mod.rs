@@ -1,6 +1,7 @@
 //! Loading, import resolution and validation: WIDL files → a checked [`Schema`].
 
 mod imports;
+pub mod resolve;
 mod validate;
 
 use std::collections::HashMap;
