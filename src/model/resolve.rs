@@ -15,11 +15,12 @@ use crate::parser::ast::{self, Definition, Primitive, TypeRef};
 
 /// A type, enum, union or alias: its place in [`Resolved::definitions`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct DefId(usize);
+pub struct DefId(u32);
 
-/// A type use: its place in [`Resolved::uses`].
+/// A type use: its place in [`Resolved::uses`]. Ids are 32 bits, so that a use takes 12
+/// bytes: the schema and its imports are far too small to hold more (`MAX_TOTAL_SIZE`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct UseId(usize);
+pub struct UseId(u32);
 
 /// What a reference to a definition names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,11 +100,11 @@ pub struct Resolved<'s> {
 
 impl<'s> Resolved<'s> {
     pub fn get(&self, id: DefId) -> &Def<'s> {
-        &self.definitions[id.0]
+        &self.definitions[id.0 as usize]
     }
 
     pub fn type_use(&self, id: UseId) -> TypeUse {
-        self.uses[id.0]
+        self.uses[id.0 as usize]
     }
 
     /// The name of a type, enum, union or alias, and which of them it is.
@@ -133,7 +134,7 @@ pub fn resolve(schema: &Schema) -> Result<Resolved<'_>, Diagnostic> {
     let mut names: HashMap<&str, Target> = (Primitive::ALL.into_iter())
         .map(|p| (p.name(), Target::Primitive(p)))
         .collect();
-    let mut named = 0;
+    let mut named: u32 = 0;
     for scoped in &schema.definitions {
         let definition = &scoped.definition;
         if matches!(
@@ -160,7 +161,7 @@ pub fn resolve(schema: &Schema) -> Result<Resolved<'_>, Diagnostic> {
         names: &names,
         uses: Vec::new(),
     };
-    let mut definitions = Vec::with_capacity(named);
+    let mut definitions = Vec::with_capacity(named as usize);
     let mut operations = Vec::new();
     let mut roles = Vec::new();
     for definition in kept {
@@ -225,8 +226,9 @@ impl Resolver<'_> {
             TypeRef::Optional { inner, .. } => TypeUse::Optional(self.ty(inner)?),
             TypeRef::Stream { inner, .. } => TypeUse::Stream(self.ty(inner)?),
         };
+        let id = UseId(self.uses.len() as u32);
         self.uses.push(resolved);
-        Ok(UseId(self.uses.len() - 1))
+        Ok(id)
     }
 
     fn all<'t>(
@@ -292,7 +294,7 @@ fn box_inline_cycles(resolved: &mut Resolved) {
         }
     }
     for id in boxed {
-        if let TypeUse::Defined { boxed, .. } = &mut resolved.uses[id.0] {
+        if let TypeUse::Defined { boxed, .. } = &mut resolved.uses[id.0 as usize] {
             *boxed = true;
         }
     }
@@ -331,7 +333,7 @@ fn choose_default_members(resolved: &mut Resolved) {
         } = def
         {
             let held_inline =
-                |m: &UseId| !matches!(uses[m.0], TypeUse::Defined { boxed: true, .. });
+                |m: &UseId| !matches!(uses[m.0 as usize], TypeUse::Defined { boxed: true, .. });
             *default_member = members.iter().position(held_inline).unwrap_or(0);
         }
     }
