@@ -1,7 +1,7 @@
-//! Micro-benchmarks of each stage of `wapc generate`: parse, load (parse + validate), build the
-//! template context, and render (and, for comparison, render with handlebars-rust). The
-//! whole-process comparison with the reference generator is `bench/run`. The schemas come from
-//! bench/schema.py, the same ones that script uses.
+//! Micro-benchmarks of each stage of `wapc generate`: parse, load (parse + validate), resolve,
+//! build the template context, and render (and, for comparison, render with handlebars-rust).
+//! The whole-process comparison with the reference generator is `bench/run`. The schemas come
+//! from bench/schema.py, the same ones that script uses.
 
 use std::process::Command;
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use std::sync::Arc;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use wapc_codegen::codegen::{Templates, context};
 use wapc_codegen::diagnostic::SourceFile;
+use wapc_codegen::model::resolve::resolve;
 
 fn schema(types: usize) -> String {
     let output = Command::new("python3")
@@ -33,10 +34,18 @@ fn stages(c: &mut Criterion) {
             b.iter(|| wapc_codegen::model::load_str("bench.widl", text).expect("valid"));
         });
         let schema = wapc_codegen::model::load_str("bench.widl", &text).expect("valid");
-        group.bench_with_input(BenchmarkId::new("context", types), &schema, |b, schema| {
-            b.iter(|| context::build(schema, Default::default()));
+        group.bench_with_input(BenchmarkId::new("resolve", types), &schema, |b, schema| {
+            b.iter(|| resolve(schema).expect("resolves"));
         });
-        let built = context::build(&schema, Default::default());
+        let resolved = resolve(&schema).expect("resolves");
+        group.bench_with_input(
+            BenchmarkId::new("context", types),
+            &resolved,
+            |b, resolved| {
+                b.iter(|| context::build(resolved, Default::default()));
+            },
+        );
+        let built = context::build(&resolved, Default::default());
         let modules = templates.list().map(|(name, _)| name);
         // Repeated renders find every name already converted (each thread keeps them), so
         // these are a little faster than a run's one render.

@@ -1,15 +1,17 @@
-//! The data every template renders: the schema as plain, language-neutral values.
+//! The data every template renders: a view of the [`Resolved`] schema as plain,
+//! language-neutral values, with the target's config.
 //!
 //! Templates never see spans or source files. Types are [`Ty`] trees that the per-language
 //! helpers turn into type names and codec calls.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use crate::model::Schema;
-use crate::parser::ast::{self, Definition, TypeRef};
+pub use crate::model::resolve::Kind;
+use crate::model::resolve::{Def, Operation, Resolved, TypeUse, UseId};
+use crate::parser::ast::{self, Primitive};
 
 /// A type as templates see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,7 +19,7 @@ use crate::parser::ast::{self, Definition, TypeRef};
 pub enum Ty {
     /// A built-in: `string`, `i64`, `bytes`, ...
     Primitive {
-        name: String,
+        name: Primitive,
     },
     /// A type defined in the schema; `of` says which kind of definition it is.
     Named {
@@ -46,15 +48,6 @@ pub enum Ty {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Type,
-    Enum,
-    Union,
-    Alias,
-}
-
 impl Ty {
     /// The type with aliases replaced by what they stand for.
     pub fn resolved(&self) -> &Ty {
@@ -70,7 +63,8 @@ impl Ty {
     /// The type as written in WIDL, e.g. `[string]`, `{string: Person}`, `i64?`.
     pub fn widl(&self) -> String {
         match self {
-            Ty::Primitive { name } | Ty::Named { name, .. } => name.clone(),
+            Ty::Primitive { name } => name.name().to_string(),
+            Ty::Named { name, .. } => name.clone(),
             Ty::List { item } => format!("[{}]", item.widl()),
             Ty::Map { key, value } => format!("{{{}: {}}}", key.widl(), value.widl()),
             Ty::Optional { inner } => format!("{}?", inner.widl()),
@@ -203,23 +197,10 @@ pub struct AnnotationView {
 }
 
 /// Builds the context of one target.
-pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
-    let kinds: HashMap<&str, (Kind, Option<&TypeRef>)> = schema
-        .definitions
-        .iter()
-        .filter_map(|d| match &d.definition {
-            Definition::Type(t) => Some((t.name.value.as_str(), (Kind::Type, None))),
-            Definition::Enum(e) => Some((e.name.value.as_str(), (Kind::Enum, None))),
-            Definition::Union(u) => Some((u.name.value.as_str(), (Kind::Union, None))),
-            Definition::Alias(a) => Some((a.name.value.as_str(), (Kind::Alias, Some(&a.ty)))),
-            _ => None,
-        })
-        .collect();
-    let converter = Converter { kinds: &kinds };
-
-    let mut seen = BTreeSet::new();
+pub fn build(resolved: &Resolved, config: Map<String, Json>) -> Context {
+    let converter = Converter { resolved };
     let mut context = Context {
-        namespace: schema.namespace.clone().unwrap_or_default(),
+        namespace: resolved.namespace.unwrap_or_default().to_string(),
         types: Vec::new(),
         enums: Vec::new(),
         unions: Vec::new(),
@@ -234,17 +215,12 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
         uses_bytes: false,
         config,
     };
-    for scoped in &schema.definitions {
-        let definition = &scoped.definition;
-        // A definition imported along two paths arrives twice; render it once.
-        if let Some(name) = definition.name()
-            && !seen.insert((definition.keyword(), name.value.clone()))
-        {
-            continue;
-        }
+    for definition in &resolved.definitions {
         match definition {
-            Definition::Type(t) => {
-                let fields: Vec<FieldView> = t.fields.iter().map(|f| converter.field(f)).collect();
+            Def::Type { ast: t, fields } => {
+                let fields: Vec<FieldView> = (t.fields.iter().zip(fields))
+                    .map(|(f, ty)| converter.field(f, *ty))
+                    .collect();
                 context.types.push(TypeView {
                     name: t.name.value.clone(),
                     description: description(&t.description),
@@ -253,7 +229,7 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
                     fields,
                 })
             }
-            Definition::Enum(e) => context.enums.push(EnumView {
+            Def::Enum(e) => context.enums.push(EnumView {
                 name: e.name.value.clone(),
                 description: description(&e.description),
                 annotations: annotations(&e.annotations),
@@ -271,12 +247,15 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
                     })
                     .collect(),
             }),
-            Definition::Union(u) => {
-                let members: Vec<UnionMember> = u
-                    .types
+            Def::Union {
+                ast: u,
+                members,
+                default_member,
+            } => {
+                let members: Vec<UnionMember> = members
                     .iter()
                     .map(|t| {
-                        let ty = converter.ty(t);
+                        let ty = converter.ty(*t);
                         UnionMember { tag: ty.widl(), ty }
                     })
                     .collect();
@@ -284,41 +263,32 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
                     name: u.name.value.clone(),
                     description: description(&u.description),
                     annotations: annotations(&u.annotations),
-                    // The grammar gives a union one member at least; cycles move it below.
-                    default_member: members[0].ty.clone(),
+                    default_member: members[*default_member].ty.clone(),
                     members,
                 })
             }
-            Definition::Alias(a) => context.aliases.push(AliasView {
+            Def::Alias { ast: a, ty } => context.aliases.push(AliasView {
                 name: a.name.value.clone(),
                 description: description(&a.description),
                 annotations: annotations(&a.annotations),
-                ty: converter.ty(&a.ty),
+                ty: converter.ty(*ty),
             }),
-            Definition::Interface(i) => context
-                .operations
-                .extend(i.operations.iter().map(|o| converter.operation(o, None))),
-            Definition::Role(r) => context.roles.push(RoleView {
-                name: r.name.value.clone(),
-                description: description(&r.description),
-                annotations: annotations(&r.annotations),
-                operations: r
-                    .operations
-                    .iter()
-                    .map(|o| converter.operation(o, Some(&r.name.value)))
-                    .collect(),
-            }),
-            Definition::Namespace(_) | Definition::Import(_) | Definition::Directive(_) => {}
         }
     }
+    context.operations = (resolved.operations.iter())
+        .map(|o| converter.operation(o, None))
+        .collect();
+    context.roles = (resolved.roles.iter())
+        .map(|r| RoleView {
+            name: r.ast.name.value.clone(),
+            description: description(&r.ast.description),
+            annotations: annotations(&r.ast.annotations),
+            operations: (r.operations.iter())
+                .map(|o| converter.operation(o, Some(&r.ast.name.value)))
+                .collect(),
+        })
+        .collect();
 
-    box_inline_cycles(&mut context);
-    for union in &mut context.unions {
-        let held_inline = |m: &&UnionMember| !matches!(m.ty, Ty::Named { boxed: true, .. });
-        if let Some(member) = union.members.iter().find(held_inline) {
-            union.default_member = member.ty.clone();
-        }
-    }
     // The old generator's meaning: the interface's operations are both served and callable
     // (unless `skipInterface`); a role's only where `handlerRoles` / `hostRoles` name it.
     let handler_roles = role_list(&context.config, "handlerRoles");
@@ -352,7 +322,7 @@ pub fn build(schema: &Schema, config: Map<String, Json>) -> Context {
 fn uses_bytes(context: &Context) -> bool {
     fn has_bytes(ty: &Ty) -> bool {
         match ty {
-            Ty::Primitive { name } => name == "bytes",
+            Ty::Primitive { name } => *name == Primitive::Bytes,
             Ty::Named { resolved, .. } => resolved.as_deref().is_some_and(has_bytes),
             Ty::List { item: inner } | Ty::Optional { inner } | Ty::Stream { inner } => {
                 has_bytes(inner)
@@ -405,80 +375,86 @@ fn role_list(config: &Map<String, Json>, key: &str) -> Vec<String> {
 }
 
 struct Converter<'a> {
-    kinds: &'a HashMap<&'a str, (Kind, Option<&'a TypeRef>)>,
+    resolved: &'a Resolved<'a>,
 }
 
 impl Converter<'_> {
-    fn ty(&self, ty: &TypeRef) -> Ty {
-        match ty {
-            TypeRef::Named { name } => {
-                let name = name.value.clone();
-                match self.kinds.get(name.as_str()) {
-                    Some((of, target)) => Ty::Named {
-                        resolved: target.map(|t| Box::new(self.ty(t).resolved().clone())),
-                        name,
-                        of: *of,
-                        boxed: false,
-                    },
-                    // Validation let through only primitives besides defined types.
-                    None => Ty::Primitive { name },
+    fn ty(&self, ty: UseId) -> Ty {
+        match self.resolved.type_use(ty) {
+            TypeUse::Primitive(primitive) => Ty::Primitive { name: primitive },
+            TypeUse::Defined { id, boxed } => {
+                let (name, of) = self.resolved.named(id);
+                let resolved = match self.resolved.get(id) {
+                    Def::Alias { ty: target, .. } => {
+                        Some(Box::new(self.ty(*target).resolved().clone()))
+                    }
+                    _ => None,
+                };
+                Ty::Named {
+                    name: name.to_string(),
+                    of,
+                    boxed,
+                    resolved,
                 }
             }
-            TypeRef::List { item, .. } => Ty::List {
+            TypeUse::List(item) => Ty::List {
                 item: Box::new(self.ty(item)),
             },
-            TypeRef::Map { key, value, .. } => Ty::Map {
+            TypeUse::Map(key, value) => Ty::Map {
                 key: Box::new(self.ty(key)),
                 value: Box::new(self.ty(value)),
             },
-            TypeRef::Optional { inner, .. } => Ty::Optional {
+            TypeUse::Optional(inner) => Ty::Optional {
                 inner: Box::new(self.ty(inner)),
             },
-            TypeRef::Stream { inner, .. } => Ty::Stream {
+            TypeUse::Stream(inner) => Ty::Stream {
                 inner: Box::new(self.ty(inner)),
             },
         }
     }
 
-    fn field(&self, field: &ast::FieldDefinition) -> FieldView {
+    fn field(&self, field: &ast::FieldDefinition, ty: UseId) -> FieldView {
         FieldView {
             name: field.name.value.clone(),
             description: description(&field.description),
             annotations: annotations(&field.annotations),
-            ty: self.ty(&field.ty),
+            ty: self.ty(ty),
             default: field.default.as_ref().map(value),
         }
     }
 
-    fn operation(&self, op: &ast::OperationDefinition, role: Option<&str>) -> OperationView {
-        let parameters: Vec<FieldView> = op
-            .parameters
-            .iter()
-            .map(|p| FieldView {
+    fn operation(&self, op: &Operation, role: Option<&str>) -> OperationView {
+        let parameters: Vec<FieldView> = (op.ast.parameters.iter().zip(&op.parameters))
+            .map(|(p, ty)| FieldView {
                 name: p.name.value.clone(),
                 description: description(&p.description),
                 annotations: annotations(&p.annotations),
-                ty: self.ty(&p.ty),
+                ty: self.ty(*ty),
                 default: p.default.as_ref().map(value),
             })
             .collect();
         OperationView {
-            name: op.name.value.clone(),
-            description: description(&op.description),
-            annotations: annotations(&op.annotations),
-            unary: op.unary,
+            name: op.ast.name.value.clone(),
+            description: description(&op.ast.description),
+            annotations: annotations(&op.ast.annotations),
+            unary: op.ast.unary,
             holds_raw: holds_raw(&parameters),
             parameters,
-            returns: op.returns.as_ref().map(|t| self.ty(t)),
+            returns: op.returns.map(|t| self.ty(t)),
             role: role.map(str::to_string),
         }
     }
 }
 
 fn holds_raw(fields: &[FieldView]) -> bool {
-    fields
-        .iter()
-        .any(|f| matches!(f.ty.resolved(), Ty::Primitive { name } if name == "raw"))
+    fields.iter().any(|f| {
+        matches!(
+            f.ty.resolved(),
+            Ty::Primitive {
+                name: Primitive::Raw
+            }
+        )
+    })
 }
 
 fn description(literal: &Option<ast::StringLiteral>) -> Option<String> {
@@ -516,83 +492,5 @@ fn value(value: &ast::Value) -> Json {
                 .map(|f| (f.name.value.clone(), self::value(&f.value)))
                 .collect(),
         ),
-    }
-}
-
-/// Marks the references that close a cycle of types held inline (`type Node { next: Node? }`,
-/// or a union whose member holds the union): stored inline, such a type would be infinite.
-fn box_inline_cycles(context: &mut Context) {
-    let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
-    for ty in &context.types {
-        let targets = edges.entry(ty.name.as_str()).or_default();
-        ty.fields
-            .iter()
-            .for_each(|f| inline_targets(&f.ty, targets));
-    }
-    for union in &context.unions {
-        let targets = edges.entry(union.name.as_str()).or_default();
-        union
-            .members
-            .iter()
-            .for_each(|m| inline_targets(&m.ty, targets));
-    }
-    // Every node must have an entry for the cycle search.
-    let nodes: Vec<&str> = edges.values().flatten().copied().collect();
-    for node in nodes {
-        edges.entry(node).or_default();
-    }
-    let cycles: HashMap<String, String> = crate::model::cyclic(&edges)
-        .into_iter()
-        .map(|(node, (first, _))| (node.to_string(), first.to_string()))
-        .collect();
-    if cycles.is_empty() {
-        return;
-    }
-    let component = |name: &str| cycles.get(name).cloned();
-    for ty in &mut context.types {
-        let Some(own) = component(&ty.name) else {
-            continue;
-        };
-        for field in &mut ty.fields {
-            mark_boxed(&mut field.ty, &own, &component);
-        }
-    }
-    for union in &mut context.unions {
-        let Some(own) = component(&union.name) else {
-            continue;
-        };
-        for member in &mut union.members {
-            mark_boxed(&mut member.ty, &own, &component);
-        }
-    }
-}
-
-/// The types and unions that `ty` holds inline: itself, or through an optional or an alias.
-fn inline_targets<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
-    match ty {
-        Ty::Named {
-            name,
-            of: Kind::Type | Kind::Union,
-            ..
-        } => out.push(name),
-        Ty::Named {
-            of: Kind::Alias,
-            resolved: Some(target),
-            ..
-        } => inline_targets(target, out),
-        Ty::Optional { inner } => inline_targets(inner, out),
-        _ => {}
-    }
-}
-
-fn mark_boxed(ty: &mut Ty, own: &str, component: &dyn Fn(&str) -> Option<String>) {
-    if let Ty::Optional { inner } = ty {
-        return mark_boxed(inner, own, component);
-    }
-    let mut targets = Vec::new();
-    inline_targets(ty, &mut targets);
-    let same = targets.iter().any(|t| component(t).as_deref() == Some(own));
-    if let Ty::Named { boxed, .. } = ty {
-        *boxed = same;
     }
 }

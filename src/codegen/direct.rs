@@ -186,7 +186,8 @@ fn ty_field<'a>(ty: &'a Ty, key: &str) -> Value<'a> {
         (Ty::Map { .. }, "kind") => Value::Str("map"),
         (Ty::Optional { .. }, "kind") => Value::Str("optional"),
         (Ty::Stream { .. }, "kind") => Value::Str("stream"),
-        (Ty::Primitive { name } | Ty::Named { name, .. }, "name") => Value::Str(name),
+        (Ty::Primitive { name }, "name") => Value::Str(name.name()),
+        (Ty::Named { name, .. }, "name") => Value::Str(name),
         (Ty::Named { of, .. }, "of") => Value::Str(match of {
             Kind::Type => "type",
             Kind::Enum => "enum",
@@ -859,6 +860,7 @@ mod tests {
     use super::{Obj, Value};
     use crate::codegen::context::{self, Context};
     use crate::codegen::{Templates, render};
+    use crate::model::resolve::resolve;
     use crate::model::{self, ImportPaths};
 
     /// Every valid schema the tests keep.
@@ -877,7 +879,7 @@ mod tests {
         for path in schemas() {
             let schema = model::load(&path, &ImportPaths::only(Vec::new()))
                 .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-            let roles: Vec<String> = context::build(&schema, Default::default())
+            let roles: Vec<String> = context::build(&resolve(&schema).unwrap(), Default::default())
                 .roles
                 .iter()
                 .map(|r| r.name.clone())
@@ -891,10 +893,13 @@ mod tests {
                 unreachable!()
             };
             let name = path.display().to_string();
-            contexts.push((name.clone(), context::build(&schema, Default::default())));
+            contexts.push((
+                name.clone(),
+                context::build(&resolve(&schema).unwrap(), Default::default()),
+            ));
             contexts.push((
                 format!("{name} (options)"),
-                context::build(&schema, options),
+                context::build(&resolve(&schema).unwrap(), options),
             ));
         }
         contexts
@@ -945,7 +950,7 @@ mod tests {
         let templates = Templates::load(Some(&dir)).unwrap();
         let schema = model::load_str("t.widl", "type Person { name: string }").unwrap();
         let config = json!({"a": 1}).as_object().cloned().unwrap();
-        let context = context::build(&schema, config);
+        let context = context::build(&resolve(&schema).unwrap(), config);
         for (name, _, expected) in cases {
             assert!(
                 super::render(&templates, name, &context).is_none(),

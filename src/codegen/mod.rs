@@ -25,6 +25,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::input::{self, Scope};
+use crate::model::resolve::resolve;
 use crate::model::{self, ImportPaths};
 use crate::parser::ast::Definition;
 
@@ -230,6 +231,7 @@ pub(crate) fn render_document(
     let first_with_config: Vec<usize> = (0..configs.len())
         .map(|i| configs.iter().position(|c| *c == configs[i]).unwrap_or(i))
         .collect();
+    let resolved = resolve(&schema).map_err(Diagnostics::from)?;
     let contexts: Vec<OnceLock<context::Context>> =
         configs.iter().map(|_| OnceLock::new()).collect();
     let render = |index: usize, relative: &String, target: &config::Target| {
@@ -240,7 +242,7 @@ pub(crate) fn render_document(
             template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
         let shared = first_with_config[index];
         let context =
-            contexts[shared].get_or_init(|| context::build(&schema, configs[shared].clone()));
+            contexts[shared].get_or_init(|| context::build(&resolved, configs[shared].clone()));
         let language = lang::of_output(&output);
         let clashes = language.map_or_else(Vec::new, |language| names::check(language, context));
         if !clashes.is_empty() {
@@ -302,6 +304,8 @@ pub(crate) fn render_document(
                 .collect()
         })
     };
+    // The resolved form borrows the schema, and is small beside it.
+    drop(resolved);
     free_elsewhere((schema, contexts));
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();

@@ -1,6 +1,7 @@
 //! Loading, import resolution and validation: WIDL files → a checked [`Schema`].
 
 mod imports;
+pub mod resolve;
 mod validate;
 
 use std::collections::HashMap;
@@ -17,11 +18,16 @@ use crate::parser::{self, ast::*};
 pub use imports::ImportPaths;
 pub(crate) use validate::cyclic;
 
-/// The built-in types of WIDL (`void` aside, which only an operation may return).
-pub const PRIMITIVES: [&str; 15] = [
-    "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "bool", "string",
-    "datetime", "bytes", "raw",
-];
+/// The names of the built-in types of WIDL, in [`Primitive::ALL`]'s order.
+pub const PRIMITIVES: [&str; Primitive::ALL.len()] = {
+    let mut names = [""; Primitive::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Primitive::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// The largest schema file read. Real schemas are kilobytes; parsing holds several times a
 /// file's size in memory, so a runaway file is refused rather than exhausting it.

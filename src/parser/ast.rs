@@ -1,6 +1,6 @@
 //! The WIDL syntax tree: plain data, serializable, every node with its source span.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostic::Span;
 
@@ -291,6 +291,89 @@ pub struct Argument {
 
 /// The name an unnamed annotation argument takes.
 pub const DEFAULT_ARGUMENT: &str = "value";
+
+/// A built-in type of WIDL (`void` aside, which only an operation may return). Languages
+/// match on it exhaustively, so that a new one is a compile error in every target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Primitive {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    F32,
+    F64,
+    Bool,
+    String,
+    Datetime,
+    Bytes,
+    Raw,
+}
+
+impl Primitive {
+    /// Every primitive, in the order messages list them.
+    pub const ALL: [Primitive; 15] = [
+        Primitive::I8,
+        Primitive::I16,
+        Primitive::I32,
+        Primitive::I64,
+        Primitive::U8,
+        Primitive::U16,
+        Primitive::U32,
+        Primitive::U64,
+        Primitive::F32,
+        Primitive::F64,
+        Primitive::Bool,
+        Primitive::String,
+        Primitive::Datetime,
+        Primitive::Bytes,
+        Primitive::Raw,
+    ];
+
+    /// The name as written in WIDL: the one place it is spelled.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Primitive::I8 => "i8",
+            Primitive::I16 => "i16",
+            Primitive::I32 => "i32",
+            Primitive::I64 => "i64",
+            Primitive::U8 => "u8",
+            Primitive::U16 => "u16",
+            Primitive::U32 => "u32",
+            Primitive::U64 => "u64",
+            Primitive::F32 => "f32",
+            Primitive::F64 => "f64",
+            Primitive::Bool => "bool",
+            Primitive::String => "string",
+            Primitive::Datetime => "datetime",
+            Primitive::Bytes => "bytes",
+            Primitive::Raw => "raw",
+        }
+    }
+
+    /// The primitive a WIDL name stands for, if it is one.
+    pub fn from_name(name: &str) -> Option<Primitive> {
+        Primitive::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// As its WIDL name, so that templates see the same text as before the enum.
+impl Serialize for Primitive {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Primitive {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Primitive::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not a built-in type")))
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind")]

@@ -19,6 +19,7 @@ use std::time::Instant;
 use serde_json::{Map, Value as Json, json};
 use wapc_codegen::codegen::{Templates, context};
 use wapc_codegen::model::Schema;
+use wapc_codegen::model::resolve::resolve;
 
 /// A config shape that changes what the templates write, given the schema's role names.
 /// Add compatibility options (feature gates and the like) here: every case gets each shape.
@@ -224,7 +225,8 @@ fn cases(dir: &Path) -> Vec<Case> {
         let schema = wapc_codegen::model::load_str(&path.display().to_string(), &text)
             .unwrap_or_else(|e| panic!("{}: not valid:\n{e}", path.display()));
         let schema = Rc::new(schema);
-        let roles: Vec<String> = context::build(&schema, Map::new())
+        let resolved = resolve(&schema).expect("a valid schema resolves");
+        let roles: Vec<String> = context::build(&resolved, Map::new())
             .roles
             .into_iter()
             .map(|role| role.name)
@@ -253,6 +255,7 @@ fn generate(language: &Language, dir: &Path) -> Vec<Case> {
     let templates = Templates::load(user_templates).expect("the templates load");
     let cases = cases(dir);
     for case in &cases {
+        let resolved = resolve(&case.schema).expect("a valid schema resolves");
         for target in language.targets.iter().chain(language.harness) {
             // The target's config over the shape's, as in codegen.yaml.
             let mut config = case.config.clone();
@@ -263,7 +266,7 @@ fn generate(language: &Language, dir: &Path) -> Vec<Case> {
             };
             config.extend(own);
             let mut text = templates
-                .render(target.template, &context::build(&case.schema, config))
+                .render(target.template, &context::build(&resolved, config))
                 .unwrap_or_else(|e| panic!("{}: {} fails:\n{e}", case.name, target.template));
             // Only `\n` ends a line: other line terminators (U+2028 ends a `//` comment in
             // TypeScript, and prettier makes a lone CR a line break) stay in string escapes.

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 use wapc_codegen::codegen::{Templates, context};
 use wapc_codegen::diagnostic::SourceFile;
+use wapc_codegen::model::resolve::resolve;
 
 /// What a file is expected to do, from its name.
 #[derive(Debug, PartialEq)]
@@ -64,7 +65,8 @@ fn run(text: &str, templates: &Templates) -> Result<usize, String> {
     };
     assert!(parsed.is_ok(), "load_str accepted what parse refused");
     serde_json::to_string(&schema).expect("a valid schema serializes");
-    let roles: Vec<Value> = context::build(&schema, Map::new())
+    let resolved = resolve(&schema).expect("a valid schema resolves");
+    let roles: Vec<Value> = context::build(&resolved, Map::new())
         .roles
         .iter()
         .map(|r| Value::String(r.name.clone()))
@@ -74,7 +76,7 @@ fn run(text: &str, templates: &Templates) -> Result<usize, String> {
     with_roles.insert("handlerRoles".into(), Value::Array(roles));
     let mut rendered = 0;
     for config in [Map::new(), with_roles] {
-        let context = context::build(&schema, config);
+        let context = context::build(&resolved, config);
         for (name, _) in templates.list() {
             templates
                 .render(name, &context)
@@ -130,12 +132,12 @@ fn errors_past_the_limits_name_them() {
         ),
         (
             "invalid-alias-size-over-limit.widl",
-            // MAX_ALIAS_SIZE in src/model/validate.rs.
+            // MAX_ALIAS_SIZE in src/model/validate/mod.rs.
             "stands for a type of more than 4096 parts".to_string(),
         ),
         (
             "invalid-alias-expansion-over-limit.widl",
-            // MAX_ALIAS_EXPANSION in src/model/validate.rs.
+            // MAX_ALIAS_EXPANSION in src/model/validate/mod.rs.
             "stand for more than 4096 type parts in all".to_string(),
         ),
         (

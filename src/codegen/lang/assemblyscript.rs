@@ -12,6 +12,7 @@ use super::{Formatter, Language, TemplateFolder};
 use crate::codegen::context::{Kind, Ty};
 use crate::codegen::names::{Case, NameSet, case};
 use crate::codegen::render::LanguageHelpers;
+use crate::parser::ast::Primitive;
 
 /// AssemblyScript: `.ts` files, the `assemblyscript/` templates, prettier.
 pub(crate) const LANGUAGE: Language = Language {
@@ -268,21 +269,24 @@ pub fn field_of_this(name: &str) -> String {
     format!("this.{}", value_name(name))
 }
 
-fn is_signed(name: &str) -> bool {
-    matches!(name, "i8" | "i16" | "i32" | "i64")
-}
-
-fn is_unsigned(name: &str) -> bool {
-    matches!(name, "u8" | "u16" | "u32" | "u64")
-}
-
 /// Whether values of the type are not references (numbers, booleans, enums), so that an
 /// optional one needs a `Value` box (as-msgpack's).
 fn is_value_type(ty: &Ty) -> bool {
     match ty.resolved() {
-        Ty::Primitive { name } => {
-            is_signed(name) || is_unsigned(name) || matches!(name.as_str(), "f32" | "f64" | "bool")
-        }
+        Ty::Primitive { name } => match name {
+            Primitive::I8
+            | Primitive::I16
+            | Primitive::I32
+            | Primitive::I64
+            | Primitive::U8
+            | Primitive::U16
+            | Primitive::U32
+            | Primitive::U64
+            | Primitive::F32
+            | Primitive::F64
+            | Primitive::Bool => true,
+            Primitive::String | Primitive::Datetime | Primitive::Bytes | Primitive::Raw => false,
+        },
         Ty::Named { of: Kind::Enum, .. } => true,
         _ => false,
     }
@@ -291,12 +295,22 @@ fn is_value_type(ty: &Ty) -> bool {
 /// The AssemblyScript type of a WIDL type.
 pub fn type_of(ty: &Ty) -> String {
     match ty {
-        Ty::Primitive { name } => match name.as_str() {
-            "string" | "datetime" => "string".to_string(),
+        Ty::Primitive { name } => match name {
+            Primitive::String | Primitive::Datetime => "string".to_string(),
             // `raw` holds one encoded MessagePack value.
-            "bytes" | "raw" => "ArrayBuffer".to_string(),
-            // i8..u64, f32, f64, bool and void are spelled as in AssemblyScript.
-            other => other.to_string(),
+            Primitive::Bytes | Primitive::Raw => "ArrayBuffer".to_string(),
+            // Spelled as in AssemblyScript.
+            Primitive::I8
+            | Primitive::I16
+            | Primitive::I32
+            | Primitive::I64
+            | Primitive::U8
+            | Primitive::U16
+            | Primitive::U32
+            | Primitive::U64
+            | Primitive::F32
+            | Primitive::F64
+            | Primitive::Bool => name.name().to_string(),
         },
         Ty::Named { name, .. } => type_name(name),
         // A stream is delivered whole over waPC's request/response calls.
@@ -313,11 +327,20 @@ pub fn type_of(ty: &Ty) -> String {
 /// The value a field of the type starts with.
 pub fn default_of(ty: &Ty) -> String {
     match ty {
-        Ty::Primitive { name } => match name.as_str() {
-            "bool" => "false".to_string(),
-            "string" | "datetime" => "\"\"".to_string(),
-            "bytes" | "raw" => "new ArrayBuffer(0)".to_string(),
-            _ => "0".to_string(),
+        Ty::Primitive { name } => match name {
+            Primitive::Bool => "false".to_string(),
+            Primitive::String | Primitive::Datetime => "\"\"".to_string(),
+            Primitive::Bytes | Primitive::Raw => "new ArrayBuffer(0)".to_string(),
+            Primitive::I8
+            | Primitive::I16
+            | Primitive::I32
+            | Primitive::I64
+            | Primitive::U8
+            | Primitive::U16
+            | Primitive::U32
+            | Primitive::U64
+            | Primitive::F32
+            | Primitive::F64 => "0".to_string(),
         },
         Ty::Named {
             name, of, resolved, ..
@@ -345,7 +368,8 @@ pub fn member_type(ty: &Ty) -> String {
 
 fn variant(ty: &Ty) -> String {
     match ty {
-        Ty::Primitive { name } | Ty::Named { name, .. } => case(name, Case::UpperCamel),
+        Ty::Primitive { name } => case(name.name(), Case::UpperCamel),
+        Ty::Named { name, .. } => case(name, Case::UpperCamel),
         Ty::List { item } => format!("ListOf{}", variant(item)),
         Ty::Map { key, value } => format!("MapOf{}To{}", variant(key), variant(value)),
         Ty::Optional { inner } => format!("Optional{}", variant(inner)),
@@ -381,15 +405,6 @@ pub fn present(ty: &Ty, expr: &str) -> String {
     }
 }
 
-fn pascal_primitive(name: &str) -> &'static str {
-    match name {
-        "i8" | "u8" => "8",
-        "i16" | "u16" => "16",
-        "i32" | "u32" => "32",
-        _ => "64",
-    }
-}
-
 /// Statements that write `expr`, of type `ty`, to `writer`.
 pub fn encode(ty: &Ty, expr: &str) -> String {
     let mut lines = Vec::new();
@@ -401,16 +416,21 @@ fn encode_into(ty: &Ty, expr: &str, depth: usize, indent: &str, out: &mut Vec<St
     let line = |text: String| format!("{indent}{text}");
     let deeper = format!("{indent}  ");
     match ty {
-        Ty::Primitive { name } => out.push(line(match name.as_str() {
+        Ty::Primitive { name } => out.push(line(match name {
             // Not as-msgpack's writeInt*: rmp-serde writes a non-negative integer unsigned.
-            n if is_signed(n) => format!("writeInt(writer, <i64>{expr});"),
-            n if is_unsigned(n) => format!("writer.writeUInt{}({expr});", pascal_primitive(n)),
-            "f32" => format!("writer.writeFloat32({expr});"),
-            "f64" => format!("writer.writeFloat64({expr});"),
-            "bool" => format!("writer.writeBool({expr});"),
-            "bytes" => format!("writeBytes(writer, {expr});"),
-            "raw" => format!("writeRaw(writer, {expr});"),
-            _ => format!("writer.writeString({expr});"),
+            Primitive::I8 | Primitive::I16 | Primitive::I32 | Primitive::I64 => {
+                format!("writeInt(writer, <i64>{expr});")
+            }
+            Primitive::U8 => format!("writer.writeUInt8({expr});"),
+            Primitive::U16 => format!("writer.writeUInt16({expr});"),
+            Primitive::U32 => format!("writer.writeUInt32({expr});"),
+            Primitive::U64 => format!("writer.writeUInt64({expr});"),
+            Primitive::F32 => format!("writer.writeFloat32({expr});"),
+            Primitive::F64 => format!("writer.writeFloat64({expr});"),
+            Primitive::Bool => format!("writer.writeBool({expr});"),
+            Primitive::Bytes => format!("writeBytes(writer, {expr});"),
+            Primitive::Raw => format!("writeRaw(writer, {expr});"),
+            Primitive::String | Primitive::Datetime => format!("writer.writeString({expr});"),
         })),
         Ty::Named {
             of: Kind::Enum,
@@ -463,16 +483,22 @@ fn encode_into(ty: &Ty, expr: &str, depth: usize, indent: &str, out: &mut Vec<St
 /// The expression that reads a value of `ty`, where that takes no statements.
 fn read_expr(ty: &Ty) -> Option<String> {
     Some(match ty {
-        Ty::Primitive { name } => match name.as_str() {
+        Ty::Primitive { name } => match name {
             // Not as-msgpack's readInt* / readUInt*: its Decoder misreads some 16-bit integers.
-            n if is_signed(n) => format!("<{n}>readInt(decoder, {n}.MIN_VALUE, {n}.MAX_VALUE)"),
-            n if is_unsigned(n) => format!("<{n}>readUint(decoder, {n}.MAX_VALUE)"),
-            "f32" => "decoder.readFloat32()".to_string(),
-            "f64" => "decoder.readFloat64()".to_string(),
-            "bool" => "decoder.readBool()".to_string(),
-            "bytes" => "decoder.readByteArray()".to_string(),
-            "raw" => "readRaw(decoder)".to_string(),
-            _ => "decoder.readString()".to_string(),
+            Primitive::I8 | Primitive::I16 | Primitive::I32 | Primitive::I64 => {
+                let n = name.name();
+                format!("<{n}>readInt(decoder, {n}.MIN_VALUE, {n}.MAX_VALUE)")
+            }
+            Primitive::U8 | Primitive::U16 | Primitive::U32 | Primitive::U64 => {
+                let n = name.name();
+                format!("<{n}>readUint(decoder, {n}.MAX_VALUE)")
+            }
+            Primitive::F32 => "decoder.readFloat32()".to_string(),
+            Primitive::F64 => "decoder.readFloat64()".to_string(),
+            Primitive::Bool => "decoder.readBool()".to_string(),
+            Primitive::Bytes => "decoder.readByteArray()".to_string(),
+            Primitive::Raw => "readRaw(decoder)".to_string(),
+            Primitive::String | Primitive::Datetime => "decoder.readString()".to_string(),
         },
         Ty::Named {
             of: Kind::Enum,
@@ -590,8 +616,8 @@ fn decode_into(
 mod tests {
     use super::*;
 
-    fn primitive(name: &str) -> Ty {
-        Ty::Primitive { name: name.into() }
+    fn primitive(name: Primitive) -> Ty {
+        Ty::Primitive { name }
     }
 
     #[test]
@@ -611,10 +637,16 @@ mod tests {
         let optional = |inner| Ty::Optional {
             inner: Box::new(inner),
         };
-        assert_eq!(type_of(&optional(primitive("i64"))), "Value<i64> | null");
-        assert_eq!(type_of(&optional(primitive("string"))), "string | null");
         assert_eq!(
-            decode(&optional(primitive("i64")), "this.x"),
+            type_of(&optional(primitive(Primitive::I64))),
+            "Value<i64> | null"
+        );
+        assert_eq!(
+            type_of(&optional(primitive(Primitive::String))),
+            "string | null"
+        );
+        assert_eq!(
+            decode(&optional(primitive(Primitive::I64)), "this.x"),
             "if (decoder.isNextNil()) {\n  this.x = null;\n} else {\n  \
              this.x = new Value<i64>(<i64>readInt(decoder, i64.MIN_VALUE, i64.MAX_VALUE));\n}"
         );
@@ -624,7 +656,7 @@ mod tests {
     fn nested_lists_get_a_loop_each() {
         let ty = Ty::List {
             item: Box::new(Ty::List {
-                item: Box::new(primitive("i8")),
+                item: Box::new(primitive(Primitive::I8)),
             }),
         };
         assert_eq!(

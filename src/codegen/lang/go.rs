@@ -13,6 +13,7 @@ use super::{Formatter, Language, TemplateFolder};
 use crate::codegen::context::{Kind, Ty};
 use crate::codegen::names::{Case, NameSet, case};
 use crate::codegen::render::LanguageHelpers;
+use crate::parser::ast::Primitive;
 
 /// Go: `.go` files, the TinyGo guest (`tinygo/`) and Go host (`go/`) templates, gofmt.
 pub(crate) const LANGUAGE: Language = Language {
@@ -285,18 +286,21 @@ fn type_of(ty: &Ty, qualifier: &str) -> String {
         }
     };
     match ty {
-        Ty::Primitive { name } => match name.as_str() {
+        Ty::Primitive { name } => match name {
             // datetime travels as RFC 3339 text, and stays text (as in the Rust target), so
             // that a value goes back exactly as it came.
-            "string" | "datetime" => "string".to_string(),
-            "bytes" => "[]byte".to_string(),
-            "raw" => qualify("Raw".to_string()),
-            "i8" | "i16" | "i32" | "i64" => format!("int{}", &name[1..]),
-            "u8" | "u16" | "u32" | "u64" => format!("uint{}", &name[1..]),
-            "f32" => "float32".to_string(),
-            "f64" => "float64".to_string(),
-            // bool, and anything else validation let through, is spelled as in WIDL.
-            other => other.to_string(),
+            Primitive::String | Primitive::Datetime => "string".to_string(),
+            Primitive::Bytes => "[]byte".to_string(),
+            Primitive::Raw => qualify("Raw".to_string()),
+            Primitive::I8 | Primitive::I16 | Primitive::I32 | Primitive::I64 => {
+                format!("int{}", &name.name()[1..])
+            }
+            Primitive::U8 | Primitive::U16 | Primitive::U32 | Primitive::U64 => {
+                format!("uint{}", &name.name()[1..])
+            }
+            Primitive::F32 => "float32".to_string(),
+            Primitive::F64 => "float64".to_string(),
+            Primitive::Bool => "bool".to_string(),
         },
         Ty::Named { name, .. } => qualify(type_name(name)),
         // A stream is delivered whole over waPC's request/response calls.
@@ -320,7 +324,7 @@ fn type_of(ty: &Ty, qualifier: &str) -> String {
 /// older generators' API, which user code relies on.
 fn nil_when_absent(ty: &Ty) -> bool {
     match ty.resolved() {
-        Ty::Primitive { name } => name == "bytes",
+        Ty::Primitive { name } => *name == Primitive::Bytes,
         Ty::List { .. } | Ty::Stream { .. } | Ty::Map { .. } => true,
         Ty::Named { .. } | Ty::Optional { .. } => false,
     }
@@ -334,7 +338,8 @@ pub fn qualified_type(ty: &Ty, qualifier: &str) -> String {
 /// The field of a union struct that holds a member type: `Point`, `String`, `ListOfString`.
 pub fn variant_name(ty: &Ty) -> String {
     match ty {
-        Ty::Primitive { name } | Ty::Named { name, .. } => exported_name(name),
+        Ty::Primitive { name } => exported_name(name.name()),
+        Ty::Named { name, .. } => exported_name(name),
         Ty::List { item } => format!("ListOf{}", variant_name(item)),
         Ty::Map { key, value } => format!("MapOf{}To{}", variant_name(key), variant_name(value)),
         Ty::Optional { inner } => format!("Optional{}", variant_name(inner)),
@@ -379,21 +384,21 @@ pub fn encode(ty: &Ty, expr: &str) -> String {
 fn encode_into(lines: &mut Lines, ty: &Ty, expr: &str, indent: usize, depth: usize) {
     match ty {
         Ty::Primitive { name } => {
-            let call = match name.as_str() {
-                "string" | "datetime" => format!("w.WriteString({expr})"),
-                "bool" => format!("w.WriteBool({expr})"),
-                "i64" => format!("encodeInt(w, {expr})"),
-                "i8" | "i16" | "i32" => format!("encodeInt(w, int64({expr}))"),
-                "u8" => format!("w.WriteUint8({expr})"),
-                "u16" => format!("w.WriteUint16({expr})"),
-                "u32" => format!("w.WriteUint32({expr})"),
-                "u64" => format!("w.WriteUint64({expr})"),
-                "f32" => format!("w.WriteFloat32({expr})"),
-                "f64" => format!("w.WriteFloat64({expr})"),
-                "bytes" => format!("w.WriteByteArray({expr})"),
-                "raw" => format!("encodeRaw(w, {expr})"),
-                // Validation admits no other primitive; write it as MessagePack sees fit.
-                _ => format!("w.WriteAny({expr})"),
+            let call = match name {
+                Primitive::String | Primitive::Datetime => format!("w.WriteString({expr})"),
+                Primitive::Bool => format!("w.WriteBool({expr})"),
+                Primitive::I64 => format!("encodeInt(w, {expr})"),
+                Primitive::I8 | Primitive::I16 | Primitive::I32 => {
+                    format!("encodeInt(w, int64({expr}))")
+                }
+                Primitive::U8 => format!("w.WriteUint8({expr})"),
+                Primitive::U16 => format!("w.WriteUint16({expr})"),
+                Primitive::U32 => format!("w.WriteUint32({expr})"),
+                Primitive::U64 => format!("w.WriteUint64({expr})"),
+                Primitive::F32 => format!("w.WriteFloat32({expr})"),
+                Primitive::F64 => format!("w.WriteFloat64({expr})"),
+                Primitive::Bytes => format!("w.WriteByteArray({expr})"),
+                Primitive::Raw => format!("encodeRaw(w, {expr})"),
             };
             lines.line(indent, call);
         }
@@ -450,22 +455,21 @@ pub fn decode(ty: &Ty, target: &str) -> String {
 fn decode_into(lines: &mut Lines, ty: &Ty, target: &str, indent: usize, depth: usize) {
     match ty {
         Ty::Primitive { name } => {
-            let call = match name.as_str() {
-                "string" | "datetime" => "r.ReadString()",
-                "bool" => "r.ReadBool()",
-                "i8" => "decodeInt8(r)",
-                "i16" => "decodeInt16(r)",
-                "i32" => "decodeInt32(r)",
-                "i64" => "decodeInt64(r)",
-                "u8" => "r.ReadUint8()",
-                "u16" => "r.ReadUint16()",
-                "u32" => "r.ReadUint32()",
-                "u64" => "r.ReadUint64()",
-                "f32" => "r.ReadFloat32()",
-                "f64" => "r.ReadFloat64()",
-                "bytes" => "r.ReadByteArray()",
-                "raw" => "r.ReadRaw()",
-                _ => "r.ReadAny()",
+            let call = match name {
+                Primitive::String | Primitive::Datetime => "r.ReadString()",
+                Primitive::Bool => "r.ReadBool()",
+                Primitive::I8 => "decodeInt8(r)",
+                Primitive::I16 => "decodeInt16(r)",
+                Primitive::I32 => "decodeInt32(r)",
+                Primitive::I64 => "decodeInt64(r)",
+                Primitive::U8 => "r.ReadUint8()",
+                Primitive::U16 => "r.ReadUint16()",
+                Primitive::U32 => "r.ReadUint32()",
+                Primitive::U64 => "r.ReadUint64()",
+                Primitive::F32 => "r.ReadFloat32()",
+                Primitive::F64 => "r.ReadFloat64()",
+                Primitive::Bytes => "r.ReadByteArray()",
+                Primitive::Raw => "r.ReadRaw()",
             };
             lines.return_on_error(indent, format!("{target}, err = {call}"));
         }

@@ -6,6 +6,7 @@ use super::{Formatter, Language, TemplateFolder};
 use crate::codegen::context::Ty;
 use crate::codegen::names::{Case, NameSet, case};
 use crate::codegen::render::LanguageHelpers;
+use crate::parser::ast::Primitive;
 
 /// Rust: `.rs` files, the `rust/` templates, rustfmt.
 pub(crate) const LANGUAGE: Language = Language {
@@ -148,7 +149,14 @@ enum Bytes {
 /// (or `bytes?`) held as `Vec<u8>`. Inside lists, maps and aliases bytes are `ByteBuf`,
 /// which carries the bin format itself.
 fn direct_bytes(ty: &Ty) -> Option<Bytes> {
-    let is_bytes = |ty: &Ty| matches!(ty, Ty::Primitive { name } if name == "bytes");
+    let is_bytes = |ty: &Ty| {
+        matches!(
+            ty,
+            Ty::Primitive {
+                name: Primitive::Bytes
+            }
+        )
+    };
     match ty {
         ty if is_bytes(ty) => Some(Bytes::Plain),
         Ty::Optional { inner } if is_bytes(inner) => Some(Bytes::Optional),
@@ -168,13 +176,22 @@ pub fn type_of(ty: &Ty) -> String {
 /// The Rust type of a WIDL type inside a list, map or optional, and of an alias.
 pub fn nested_type_of(ty: &Ty) -> String {
     match ty {
-        Ty::Primitive { name } => match name.as_str() {
-            "string" | "datetime" => "String".to_string(),
-            "bytes" => "serde_bytes::ByteBuf".to_string(),
-            "raw" => "rmpv::Value".to_string(),
-            "void" => "()".to_string(),
-            // i8..u64, f32, f64 and bool are spelled as in Rust.
-            other => other.to_string(),
+        Ty::Primitive { name } => match name {
+            Primitive::String | Primitive::Datetime => "String".to_string(),
+            Primitive::Bytes => "serde_bytes::ByteBuf".to_string(),
+            Primitive::Raw => "rmpv::Value".to_string(),
+            // Spelled as in Rust.
+            Primitive::I8
+            | Primitive::I16
+            | Primitive::I32
+            | Primitive::I64
+            | Primitive::U8
+            | Primitive::U16
+            | Primitive::U32
+            | Primitive::U64
+            | Primitive::F32
+            | Primitive::F64
+            | Primitive::Bool => name.name().to_string(),
         },
         Ty::Named {
             name, boxed: true, ..
@@ -232,7 +249,9 @@ pub fn to_wire(ty: &Ty, expr: &str) -> String {
 /// The default value of a field or union member: `raw` (`rmpv::Value`) has no `Default`.
 pub fn default_of(ty: &Ty) -> String {
     match ty.resolved() {
-        Ty::Primitive { name } if name == "raw" => "rmpv::Value::Nil".to_string(),
+        Ty::Primitive {
+            name: Primitive::Raw,
+        } => "rmpv::Value::Nil".to_string(),
         _ => "Default::default()".to_string(),
     }
 }
@@ -245,7 +264,8 @@ pub fn string_literal(text: &str) -> String {
 /// The variant of a union enum that holds a member type: `Person`, `String`, `ListOfString`.
 pub fn variant_name(ty: &Ty) -> String {
     match ty {
-        Ty::Primitive { name } | Ty::Named { name, .. } => case(name, Case::UpperCamel),
+        Ty::Primitive { name } => case(name.name(), Case::UpperCamel),
+        Ty::Named { name, .. } => case(name, Case::UpperCamel),
         Ty::List { item } => format!("ListOf{}", variant_name(item)),
         Ty::Map { key, value } => format!("MapOf{}To{}", variant_name(key), variant_name(value)),
         Ty::Optional { inner } => format!("Optional{}", variant_name(inner)),

@@ -1,6 +1,8 @@
 //! Random WIDL schemas from a seed (a small generator, so a failure names its seed), for the
 //! property tests and the compile matrix. They quote text with `printer`.
 
+use wapc_codegen::model::PRIMITIVES;
+
 /// xorshift64*: enough randomness for test inputs, and reproducible from the seed.
 struct Rng(u64);
 
@@ -29,10 +31,6 @@ impl Rng {
 const NAMES: [&str; 20] = [
     "id", "name", "type", "match", "fn", "func", "range", "class", "default", "value", "count",
     "userId", "url", "items", "next", "map", "string", "data", "select", "import",
-];
-const PRIMITIVES: [&str; 15] = [
-    "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "bool", "string",
-    "datetime", "bytes", "raw",
 ];
 const TEXTS: [&str; 6] = [
     "plain",

@@ -1,0 +1,412 @@
+//! The schema resolved for code generation, after validation: each definition once, the
+//! types, enums, unions and aliases in an arena indexed by [`DefId`], every type reference
+//! resolved to a built-in or one of them (in a second arena, indexed by [`UseId`]), and the
+//! facts that code generation needs (which references close a cycle of types held inline and
+//! must be boxed, which union member a default takes) worked out once, for every target and
+//! config.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::Schema;
+use crate::diagnostic::Diagnostic;
+use crate::parser::ast::{self, Definition, Primitive, TypeRef};
+
+/// A type, enum, union or alias: its place in [`Resolved::definitions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DefId(u32);
+
+/// A type use: its place in [`Resolved::uses`]. Ids are 32 bits, so that a use takes 12
+/// bytes: the schema and its imports are far too small to hold more (`MAX_TOTAL_SIZE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct UseId(u32);
+
+/// What a reference to a definition names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Type,
+    Enum,
+    Union,
+    Alias,
+}
+
+/// A type as used in a field, parameter, result, union member or alias. Its parts are uses
+/// too, in the same arena, rather than a tree of boxes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TypeUse {
+    Primitive(Primitive),
+    /// A type, enum, union or alias of the schema. `boxed`: the reference closes a cycle of
+    /// types held inline (directly or optionally, not through a list or map), so languages
+    /// that store values inline (Rust) must box it.
+    Defined {
+        id: DefId,
+        boxed: bool,
+    },
+    List(UseId),
+    Map(UseId, UseId),
+    Optional(UseId),
+    Stream(UseId),
+}
+
+/// A type, enum, union or alias with its references resolved. The syntax (names,
+/// descriptions, annotations, values) is read from `ast`, borrowed rather than copied.
+pub enum Def<'s> {
+    Type {
+        ast: &'s ast::TypeDefinition,
+        /// The type of each field, in order.
+        fields: Vec<UseId>,
+    },
+    Enum(&'s ast::EnumDefinition),
+    Union {
+        ast: &'s ast::UnionDefinition,
+        members: Vec<UseId>,
+        /// The first member that does not hold the union itself inline: the one a default
+        /// value takes, so that building it ends.
+        default_member: usize,
+    },
+    Alias {
+        ast: &'s ast::AliasDefinition,
+        ty: UseId,
+    },
+}
+
+pub struct Role<'s> {
+    pub ast: &'s ast::RoleDefinition,
+    pub operations: Vec<Operation<'s>>,
+}
+
+pub struct Operation<'s> {
+    pub ast: &'s ast::OperationDefinition,
+    /// The type of each parameter, in order.
+    pub parameters: Vec<UseId>,
+    pub returns: Option<UseId>,
+}
+
+/// A validated schema, resolved: see the module's documentation.
+pub struct Resolved<'s> {
+    pub namespace: Option<&'s str>,
+    /// The types, enums, unions and aliases in the schema's order; a definition imported
+    /// along two paths appears once.
+    pub definitions: Vec<Def<'s>>,
+    /// The interface's operations.
+    pub operations: Vec<Operation<'s>>,
+    /// The roles in the schema's order, each once.
+    pub roles: Vec<Role<'s>>,
+    /// Every type use, parts included.
+    uses: Vec<TypeUse>,
+}
+
+impl<'s> Resolved<'s> {
+    pub fn get(&self, id: DefId) -> &Def<'s> {
+        &self.definitions[id.0 as usize]
+    }
+
+    pub fn type_use(&self, id: UseId) -> TypeUse {
+        self.uses[id.0 as usize]
+    }
+
+    /// The name of a type, enum, union or alias, and which of them it is.
+    pub fn named(&self, id: DefId) -> (&'s str, Kind) {
+        match self.get(id) {
+            Def::Type { ast, .. } => (&ast.name.value, Kind::Type),
+            Def::Enum(ast) => (&ast.name.value, Kind::Enum),
+            Def::Union { ast, .. } => (&ast.name.value, Kind::Union),
+            Def::Alias { ast, .. } => (&ast.name.value, Kind::Alias),
+        }
+    }
+}
+
+/// What a name in a type reference stands for.
+#[derive(Clone, Copy)]
+enum Target {
+    Defined(DefId),
+    Primitive(Primitive),
+}
+
+/// Resolves a validated schema. An error means validation let through a reference to a name
+/// that is neither defined nor built in: a bug, reported rather than a panic.
+pub fn resolve(schema: &Schema) -> Result<Resolved<'_>, Diagnostic> {
+    let mut seen = BTreeSet::new();
+    let mut kept: Vec<&Definition> = Vec::new();
+    // One lookup per reference, for built-ins as for definitions.
+    let mut names: HashMap<&str, Target> = (Primitive::ALL.into_iter())
+        .map(|p| (p.name(), Target::Primitive(p)))
+        .collect();
+    let mut named: u32 = 0;
+    for scoped in &schema.definitions {
+        let definition = &scoped.definition;
+        if matches!(
+            definition,
+            Definition::Namespace(_) | Definition::Import(_) | Definition::Directive(_)
+        ) {
+            continue;
+        }
+        // A definition imported along two paths arrives twice; keep it once.
+        if let Some(name) = definition.name()
+            && !seen.insert((definition.keyword(), name.value.as_str()))
+        {
+            continue;
+        }
+        if definition.is_type()
+            && let Some(name) = definition.name()
+        {
+            names.insert(&name.value, Target::Defined(DefId(named)));
+            named += 1;
+        }
+        kept.push(definition);
+    }
+    let mut resolver = Resolver {
+        names: &names,
+        uses: Vec::new(),
+    };
+    let mut definitions = Vec::with_capacity(named as usize);
+    let mut operations = Vec::new();
+    let mut roles = Vec::new();
+    for definition in kept {
+        match definition {
+            Definition::Type(t) => definitions.push(Def::Type {
+                ast: t,
+                fields: resolver.all(t.fields.iter().map(|f| &f.ty))?,
+            }),
+            Definition::Enum(e) => definitions.push(Def::Enum(e)),
+            Definition::Union(u) => definitions.push(Def::Union {
+                ast: u,
+                members: resolver.all(&u.types)?,
+                default_member: 0,
+            }),
+            Definition::Alias(a) => definitions.push(Def::Alias {
+                ast: a,
+                ty: resolver.ty(&a.ty)?,
+            }),
+            Definition::Interface(i) => operations.extend(resolver.operations(&i.operations)?),
+            Definition::Role(r) => roles.push(Role {
+                ast: r,
+                operations: resolver.operations(&r.operations)?,
+            }),
+            Definition::Namespace(_) | Definition::Import(_) | Definition::Directive(_) => {}
+        }
+    }
+    let mut resolved = Resolved {
+        namespace: schema.namespace.as_deref(),
+        definitions,
+        operations,
+        roles,
+        uses: resolver.uses,
+    };
+    box_inline_cycles(&mut resolved);
+    choose_default_members(&mut resolved);
+    Ok(resolved)
+}
+
+struct Resolver<'a> {
+    names: &'a HashMap<&'a str, Target>,
+    uses: Vec<TypeUse>,
+}
+
+impl Resolver<'_> {
+    fn ty(&mut self, ty: &TypeRef) -> Result<UseId, Diagnostic> {
+        let resolved = match ty {
+            TypeRef::Named { name } => match self.names.get(name.value.as_str()) {
+                Some(Target::Defined(id)) => TypeUse::Defined {
+                    id: *id,
+                    boxed: false,
+                },
+                Some(Target::Primitive(primitive)) => TypeUse::Primitive(*primitive),
+                None => {
+                    return Err(Diagnostic::error(format!(
+                        "internal error: validation let through the unknown type `{}`",
+                        name.value
+                    )));
+                }
+            },
+            TypeRef::List { item, .. } => TypeUse::List(self.ty(item)?),
+            TypeRef::Map { key, value, .. } => TypeUse::Map(self.ty(key)?, self.ty(value)?),
+            TypeRef::Optional { inner, .. } => TypeUse::Optional(self.ty(inner)?),
+            TypeRef::Stream { inner, .. } => TypeUse::Stream(self.ty(inner)?),
+        };
+        let id = UseId(self.uses.len() as u32);
+        self.uses.push(resolved);
+        Ok(id)
+    }
+
+    fn all<'t>(
+        &mut self,
+        types: impl IntoIterator<Item = &'t TypeRef>,
+    ) -> Result<Vec<UseId>, Diagnostic> {
+        types.into_iter().map(|t| self.ty(t)).collect()
+    }
+
+    fn operations<'s>(
+        &mut self,
+        operations: &'s [ast::OperationDefinition],
+    ) -> Result<Vec<Operation<'s>>, Diagnostic> {
+        (operations.iter())
+            .map(|op| {
+                Ok(Operation {
+                    ast: op,
+                    parameters: self.all(op.parameters.iter().map(|p| &p.ty))?,
+                    returns: op.returns.as_ref().map(|t| self.ty(t)).transpose()?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Marks the references that close a cycle of types held inline (`type Node { next: Node? }`,
+/// or a union whose member holds the union): stored inline, such a type would be infinite.
+fn box_inline_cycles(resolved: &mut Resolved) {
+    let held: Vec<(&str, &[UseId])> = (resolved.definitions.iter())
+        .filter_map(|def| match def {
+            Def::Type { ast, fields } => Some((ast.name.value.as_str(), fields.as_slice())),
+            Def::Union { ast, members, .. } => Some((ast.name.value.as_str(), members.as_slice())),
+            Def::Enum(_) | Def::Alias { .. } => None,
+        })
+        .collect();
+    let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (name, uses) in &held {
+        let targets = edges.entry(name).or_default();
+        uses.iter()
+            .for_each(|u| inline_targets(resolved, *u, targets));
+    }
+    // Every node must have an entry for the cycle search.
+    let nodes: Vec<&str> = edges.values().flatten().copied().collect();
+    for node in nodes {
+        edges.entry(node).or_default();
+    }
+    let cycles = super::cyclic(&edges);
+    let mut boxed = Vec::new();
+    for (name, uses) in &held {
+        let Some(&(own, _)) = cycles.get(name) else {
+            continue;
+        };
+        for &ty in uses.iter() {
+            let ty = without_optionals(resolved, ty);
+            let mut targets = Vec::new();
+            inline_targets(resolved, ty, &mut targets);
+            if targets
+                .iter()
+                .any(|t| cycles.get(t).map(|c| c.0) == Some(own))
+            {
+                boxed.push(ty);
+            }
+        }
+    }
+    for id in boxed {
+        if let TypeUse::Defined { boxed, .. } = &mut resolved.uses[id.0 as usize] {
+            *boxed = true;
+        }
+    }
+}
+
+/// The use inside any optionals around `ty`.
+fn without_optionals(resolved: &Resolved, mut ty: UseId) -> UseId {
+    while let TypeUse::Optional(inner) = resolved.type_use(ty) {
+        ty = inner;
+    }
+    ty
+}
+
+/// The types and unions that `ty` holds inline: itself, or through an optional or an alias.
+fn inline_targets<'s>(resolved: &Resolved<'s>, ty: UseId, out: &mut Vec<&'s str>) {
+    match resolved.type_use(ty) {
+        TypeUse::Defined { id, .. } => match resolved.get(id) {
+            Def::Type { ast, .. } => out.push(&ast.name.value),
+            Def::Union { ast, .. } => out.push(&ast.name.value),
+            Def::Alias { ty, .. } => inline_targets(resolved, *ty, out),
+            Def::Enum(_) => {}
+        },
+        TypeUse::Optional(inner) => inline_targets(resolved, inner, out),
+        TypeUse::Primitive(_) | TypeUse::List(_) | TypeUse::Map(..) | TypeUse::Stream(_) => {}
+    }
+}
+
+/// Each union's default member: the first not held through a box, else the first.
+fn choose_default_members(resolved: &mut Resolved) {
+    let uses = &resolved.uses;
+    for def in &mut resolved.definitions {
+        if let Def::Union {
+            members,
+            default_member,
+            ..
+        } = def
+        {
+            let held_inline =
+                |m: &UseId| !matches!(uses[m.0 as usize], TypeUse::Defined { boxed: true, .. });
+            *default_member = members.iter().position(held_inline).unwrap_or(0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The uses of the fields of `type_name`, each with the use inside its optionals.
+    fn fields(text: &str, type_name: &str) -> Vec<(TypeUse, TypeUse)> {
+        let schema = crate::model::load_str("test.widl", text).expect("a valid schema");
+        let resolved = resolve(&schema).expect("resolvable");
+        let fields = (resolved.definitions.iter())
+            .find_map(|d| match d {
+                Def::Type { ast, fields } if ast.name.value == type_name => Some(fields),
+                _ => None,
+            })
+            .expect("the type");
+        (fields.iter())
+            .map(|f| {
+                let inner = without_optionals(&resolved, *f);
+                (resolved.type_use(*f), resolved.type_use(inner))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_type_held_inline_by_itself_is_boxed_and_one_in_a_list_is_not() {
+        let fields = fields(
+            "type Node { next: Node?, children: [Node], value: i32, label: Label }\n\
+             alias Label = string",
+            "Node",
+        );
+        assert!(matches!(
+            fields[0],
+            (TypeUse::Optional(_), TypeUse::Defined { boxed: true, .. })
+        ));
+        assert!(matches!(fields[1].0, TypeUse::List(_)));
+        assert_eq!(fields[2].0, TypeUse::Primitive(Primitive::I32));
+        assert!(matches!(fields[3].0, TypeUse::Defined { boxed: false, .. }));
+    }
+
+    #[test]
+    fn a_cycle_through_an_alias_is_boxed() {
+        let fields = fields(
+            "type A { b: MaybeB }\nalias MaybeB = B?\ntype B { a: A? }",
+            "A",
+        );
+        assert!(matches!(fields[0].0, TypeUse::Defined { boxed: true, .. }));
+    }
+
+    #[test]
+    fn a_union_defaults_to_its_first_member_held_inline() {
+        let text = "union U = U2 | string\nunion U2 = U | i32";
+        let schema = crate::model::load_str("test.widl", text).expect("a valid schema");
+        let resolved = resolve(&schema).expect("resolvable");
+        let defaults: Vec<usize> = (resolved.definitions.iter())
+            .filter_map(|d| match d {
+                Def::Union { default_member, .. } => Some(*default_member),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(defaults, [1, 1]);
+    }
+
+    #[test]
+    fn a_definition_imported_twice_is_kept_once() {
+        let text = "type A { b: B }\ntype B { x: i32 }";
+        let mut schema = crate::model::load_str("test.widl", text).expect("a valid schema");
+        let again = schema.definitions[1].clone();
+        schema.definitions.push(again);
+        let resolved = resolve(&schema).expect("resolvable");
+        assert_eq!(resolved.definitions.len(), 2);
+    }
+}
