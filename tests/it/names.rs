@@ -122,7 +122,7 @@ fn a_user_template_is_checked_in_the_language_of_its_output_file() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{out}: {stderr}");
         let expected = format!(
-            "codegen.yaml: `{out}`: in type `A`, the fields `fooBar` and `foo_bar` are both `{spelled}` in {language}: rename one"
+            "error: `{out}`: in type `A`, the fields `fooBar` and `foo_bar` are both `{spelled}` in {language}: rename one\n --> codegen.yaml:4:3"
         );
         assert!(
             stderr.contains(&expected),
