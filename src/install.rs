@@ -26,16 +26,11 @@ use std::process::Command;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, SourceFile, io_reason};
+use crate::limits::{MAX_MANIFEST_SIZE, MAX_PACKAGE_NAME_PARTS};
 use crate::model::ImportPaths;
 
 /// The manifest at a package's root.
 pub const MANIFEST: &str = "wapc.yaml";
-
-/// A manifest is a few lines; read no more of what might be something else.
-const MAX_MANIFEST: u64 = 1 << 20;
-
-/// How deep `--list` looks for packages below `definitions/` and `templates/`.
-const MAX_NAME_PARTS: usize = 8;
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -181,7 +176,7 @@ fn collect(kind: Kind, folder: &Path, dir: &Path, depth: usize, found: &mut Vec<
         .map(|e| e.path())
         .collect();
     dirs.sort();
-    for sub in dirs.iter().filter(|_| depth < MAX_NAME_PARTS) {
+    for sub in dirs.iter().filter(|_| depth < MAX_PACKAGE_NAME_PARTS) {
         collect(kind, folder, sub, depth + 1, found);
     }
 }
@@ -197,9 +192,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     };
     let parts: Vec<&str> = name.split('/').collect();
-    if parts.len() > MAX_NAME_PARTS || !parts.iter().all(|p| part_ok(p)) {
+    if parts.len() > MAX_PACKAGE_NAME_PARTS || !parts.iter().all(|p| part_ok(p)) {
         return Err(format!(
-            "a package name is at most {MAX_NAME_PARTS} parts separated by `/`, each of ASCII \
+            "a package name is at most {MAX_PACKAGE_NAME_PARTS} parts separated by `/`, each of ASCII \
              letters, digits, `-`, `_` and `.`, starting with a letter or digit"
         ));
     }
@@ -234,7 +229,7 @@ fn check_target(folder: &Path, target: &Path) -> Result<(), Diagnostic> {
 
 fn read_manifest(root: &Path) -> Result<Manifest, Diagnostic> {
     let path = root.join(MANIFEST);
-    let bytes = crate::input::read(&path, MAX_MANIFEST, "a package manifest").map_err(|r| {
+    let bytes = crate::input::read(&path, MAX_MANIFEST_SIZE, "a package manifest").map_err(|r| {
         let shown = path.display().to_string();
         Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {}", r.0)).with_note(format!(
             "a package has a {MANIFEST} saying `kind: definitions` or `kind: templates`, and its `name`"

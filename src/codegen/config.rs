@@ -18,9 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::input;
-
-/// The largest codegen file read: real ones are a few hundred bytes.
-pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
+use crate::limits::{MAX_CONFIG_NESTING, MAX_CONFIG_SIZE};
 
 /// The name `wapc generate` looks for.
 pub const FILE_NAME: &str = "codegen.yaml";
@@ -121,7 +119,7 @@ pub fn read(path: &Path) -> Result<Vec<Codegen>, Diagnostics> {
 pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
     let file = Arc::new(SourceFile::new(name, text.to_string()));
     if let Some((line, column)) = too_deep(text) {
-        let message = format!("the YAML nests more than {MAX_NESTING} levels deep");
+        let message = format!("the YAML nests more than {MAX_CONFIG_NESTING} levels deep");
         return Err(Diagnostic::at_yaml(&file, line, column, message).into());
     }
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
@@ -165,12 +163,7 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
     Ok(documents)
 }
 
-/// How deeply a codegen file's YAML may nest. serde_yaml refuses 128 levels, but only after
-/// parsing the whole document, which takes quadratic time (15 s for 200 KB); codegen files
-/// need a handful.
-pub const MAX_NESTING: usize = 64;
-
-/// Where `text` first nests deeper than [`MAX_NESTING`]: its 1-based line and column.
+/// Where `text` first nests deeper than [`MAX_CONFIG_NESTING`]: its 1-based line and column.
 ///
 /// A scan, not a parser: block levels are counted by indentation and by `- ` / `? ` / `: `
 /// indicators before a line's content, flow levels by `[` and `{` outside quotes and comments.
@@ -235,7 +228,7 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                 }
                 _ => {}
             }
-            if blocks.len() + flow > MAX_NESTING {
+            if blocks.len() + flow > MAX_CONFIG_NESTING {
                 return Some((number + 1, indent + content[..at].chars().count() + 1));
             }
             at_value = match c {

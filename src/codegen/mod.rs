@@ -372,11 +372,11 @@ pub(crate) fn crate_declares_guest_feature(output: &Path) -> bool {
     else {
         return false;
     };
-    // A manifest is small; read no more of what might be something else.
-    const MAX_MANIFEST: u64 = 1 << 20;
     let mut text = String::new();
-    let read = std::fs::File::open(&manifest)
-        .and_then(|file| file.take(MAX_MANIFEST).read_to_string(&mut text));
+    let read = std::fs::File::open(&manifest).and_then(|file| {
+        file.take(crate::limits::MAX_MANIFEST_SIZE)
+            .read_to_string(&mut text)
+    });
     read.is_ok()
         && toml::from_str::<Manifest>(&text).is_ok_and(|m| m.features.contains_key("guest"))
 }

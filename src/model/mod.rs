@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::input::{self, Scope};
+use crate::limits::{MAX_IMPORT_DEPTH, MAX_SCHEMA_SIZE, MAX_SCHEMAS_SIZE};
 use crate::parser::{self, ast::*};
 
 pub use imports::ImportPaths;
@@ -28,17 +29,6 @@ pub const PRIMITIVES: [&str; Primitive::ALL.len()] = {
     }
     names
 };
-
-/// The largest schema file read. Real schemas are kilobytes; parsing holds several times a
-/// file's size in memory, so a runaway file is refused rather than exhausting it.
-pub const MAX_FILE_SIZE: u64 = 16 << 20;
-
-/// The most a schema and its imports may hold together. Parsing takes about 60 times a
-/// file's size in memory, so this keeps a run within about 2 GB (ten 5 MB imports took 4 GB).
-pub const MAX_TOTAL_SIZE: u64 = 32 << 20;
-
-/// How deeply imports may nest before the chain is refused.
-pub const MAX_IMPORT_DEPTH: usize = 64;
 
 /// A schema with its imports resolved and every file checked.
 #[derive(Debug, Serialize)]
@@ -89,7 +79,7 @@ pub fn load_reading(
 pub fn load_stdin(imports: &ImportPaths) -> Result<Schema, Diagnostics> {
     let path = Path::new(STDIN_NAME);
     let mut loader = Loader::new(path, imports);
-    let root = match input::read_stdin(MAX_FILE_SIZE, "a schema") {
+    let root = match input::read_stdin(MAX_SCHEMA_SIZE, "a schema") {
         Ok(bytes) => match decode(path, bytes) {
             Ok(file) => loader.load_source(path.to_path_buf(), Arc::new(file)),
             Err(error) => {
@@ -201,7 +191,7 @@ struct Loader<'a> {
     imports: &'a ImportPaths,
     /// Where files may be read from.
     scope: Scope,
-    /// The bytes of every file read so far, against [`MAX_TOTAL_SIZE`].
+    /// The bytes of every file read so far, against [`MAX_SCHEMAS_SIZE`].
     read: u64,
     /// Files already loaded, by canonical path: a file imported twice is read once.
     loaded: HashMap<PathBuf, Rc<LoadedFile>>,
@@ -261,10 +251,10 @@ impl Loader<'_> {
                 return None;
             }
         };
-        if self.read + file.text.len() as u64 > MAX_TOTAL_SIZE {
+        if self.read + file.text.len() as u64 > MAX_SCHEMAS_SIZE {
             self.errors.push(cannot_read(format!(
                 "with it, the schema and its imports are more than {} MiB together",
-                MAX_TOTAL_SIZE >> 20
+                MAX_SCHEMAS_SIZE >> 20
             )));
             return None;
         }
@@ -392,7 +382,7 @@ enum ReadError {
 
 /// Reads a schema; text that is not UTF-8 is an error located at the first bad byte.
 fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
-    let bytes = input::read(path, MAX_FILE_SIZE, "a schema").map_err(ReadError::Refused)?;
+    let bytes = input::read(path, MAX_SCHEMA_SIZE, "a schema").map_err(ReadError::Refused)?;
     decode(path, bytes).map_err(ReadError::Utf8)
 }
 

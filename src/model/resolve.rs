@@ -18,7 +18,7 @@ use crate::parser::ast::{self, Definition, Primitive, TypeRef};
 pub struct DefId(u32);
 
 /// A type use: its place in [`Resolved::uses`]. Ids are 32 bits, so that a use takes 12
-/// bytes: the schema and its imports are far too small to hold more (`MAX_TOTAL_SIZE`).
+/// bytes: the schema and its imports are far too small to hold more (`MAX_SCHEMAS_SIZE`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct UseId(u32);
 

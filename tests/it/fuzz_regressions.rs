@@ -132,12 +132,12 @@ fn errors_past_the_limits_name_them() {
         ),
         (
             "invalid-alias-size-over-limit.widl",
-            // MAX_ALIAS_SIZE in src/model/validate/mod.rs.
+            // MAX_ALIAS_SIZE in src/limits.rs.
             "stands for a type of more than 4096 parts".to_string(),
         ),
         (
             "invalid-alias-expansion-over-limit.widl",
-            // MAX_ALIAS_EXPANSION in src/model/validate/mod.rs.
+            // MAX_ALIAS_EXPANSION in src/limits.rs.
             "stand for more than 4096 type parts in all".to_string(),
         ),
         (

@@ -558,7 +558,7 @@ fn a_file_importing_itself() {
 #[test]
 fn imports_nested_too_deeply() {
     let dir = scratch_dir("imports/deep");
-    let depth = wapc_codegen::model::MAX_IMPORT_DEPTH + 1;
+    let depth = wapc_codegen::limits::MAX_IMPORT_DEPTH + 1;
     write(&dir, "main.widl", "import * from \"f1\"\n");
     for i in 1..=depth {
         write(

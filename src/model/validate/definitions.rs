@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use super::graph::cycle_path;
-use super::{MAX_ALIAS_DEPTH, Site, Validator, site};
+use super::{Site, Validator, site};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::limits::MAX_ALIAS_DEPTH;
 use crate::parser::ast::*;
 
 impl<'a> Validator<'a> {

@@ -2,7 +2,8 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::{Cycles, Defined, Edges, MAX_ALIAS_DEPTH, MAX_ALIAS_SIZE, Validator};
+use super::{Cycles, Defined, Edges, Validator};
+use crate::limits::{MAX_ALIAS_DEPTH, MAX_ALIAS_SIZE};
 use crate::model::visit_named;
 use crate::parser::ast::*;
 

@@ -38,19 +38,6 @@ pub const DIRECTIVE_LOCATIONS: [&str; 11] = [
 /// In a `require`: the annotated node itself.
 const SELF: &str = "SELF";
 
-/// How many aliases may name one another in a row, and how many parts an alias's type may
-/// have once every alias in it is replaced by what it names. Real schemas stay far below
-/// both; the limits keep validation and code generation fast on any input.
-pub const MAX_ALIAS_DEPTH: usize = 64;
-pub const MAX_ALIAS_SIZE: usize = 4096;
-
-/// How many parts the uses of aliases may add to one file's types in all, counting each use
-/// as the parts of what it names beyond the one part of its name. Generated code spells an
-/// alias out at every use (context, helpers, inline codecs), so the work of rendering grows
-/// with this sum: without a bound, a few lines that use a large alias many times take seconds
-/// per template (found with the fuzz regression inputs). Real schemas add a few parts per use.
-pub const MAX_ALIAS_EXPANSION: usize = 4096;
-
 /// Validates one file's definitions; `imported` is what its imports brought into scope.
 pub(super) fn file(
     file: &Arc<SourceFile>,

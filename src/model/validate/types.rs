@@ -1,7 +1,8 @@
 //! Type references: every name a type uses is defined, and what aliases stand for.
 
-use super::{MAX_ALIAS_DEPTH, MAX_ALIAS_EXPANSION, MAX_ALIAS_SIZE, Validator};
+use super::Validator;
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::limits::{MAX_ALIAS_DEPTH, MAX_ALIAS_EXPANSION, MAX_ALIAS_SIZE};
 use crate::model::{PRIMITIVES, visit_named};
 use crate::parser::ast::*;
 

@@ -24,7 +24,7 @@ impl<'a> Validator<'a> {
                 format!("expected {expected}, found {}", value.describe()),
             ))
         };
-        if depth > crate::parser::MAX_NESTING {
+        if depth > crate::limits::MAX_SCHEMA_NESTING {
             return Ok(());
         }
         match ty {
