@@ -10,10 +10,12 @@
 pub mod config;
 pub mod context;
 mod direct;
+mod helpers;
 mod lang;
 mod names;
 pub(crate) mod output;
 pub mod render;
+mod view;
 pub mod watch;
 
 use std::io::Read as _;
@@ -245,6 +247,8 @@ pub(crate) fn render_document(
         .collect();
     let contexts: Vec<OnceLock<context::Context>> =
         configs.iter().map(|_| OnceLock::new()).collect();
+    let json_contexts: Vec<render::JsonContext> =
+        configs.iter().map(|_| Default::default()).collect();
     let render = |index: usize, relative: &String, target: &config::Target| {
         let output = output_path(relative);
         output::check_inside(&output.to_string_lossy(), options.allow_outside)
@@ -266,7 +270,7 @@ pub(crate) fn render_document(
         }
         let started = Instant::now();
         let mut content = templates
-            .render(&template, context)
+            .render_sharing(&template, context, &json_contexts[shared])
             .map_err(Diagnostics::from)?;
         if options.format {
             content = output::format(&path, content);
@@ -312,7 +316,7 @@ pub(crate) fn render_document(
                 .collect()
         })
     };
-    free_elsewhere((schema, contexts));
+    free_elsewhere((schema, contexts, json_contexts));
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();
     for result in rendered {
