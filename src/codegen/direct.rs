@@ -19,7 +19,7 @@ use handlebars::{Path, PathSeg};
 use serde_json::Value as Json;
 
 use super::context::{Context, Ty};
-use super::helpers::{self, ValueFn};
+use super::helpers::{self, Common, ParamError};
 use super::render::{self, IncludeDepth, LanguageHelper, Templates};
 use super::view::{AsValue, Value};
 
@@ -89,7 +89,7 @@ enum Helper<'t> {
     /// A case conversion or a language's names and types.
     Language(LanguageHelper),
     /// `eq`, `or`, `len`, `doc`, `indent`.
-    Common(ValueFn),
+    Common(Common),
     Include(&'t str),
 }
 
@@ -408,7 +408,9 @@ impl<'t> Plans<'t> {
             Expr::Literal(value) => Ok(value.as_value()),
             Expr::Path(path) => lookup(path, scopes),
             Expr::Call(call) => match call.helper {
-                Helper::Common(helper) => self.common(helper, call, scopes),
+                Helper::Common(Common::Value(helper)) => {
+                    self.with_params(call, scopes, |params| helper(params))
+                }
                 // A helper that writes text: its text is the value.
                 _ => {
                     let mut text = String::new();
@@ -419,18 +421,27 @@ impl<'t> Plans<'t> {
         }
     }
 
-    /// The value of a helper of `helpers.rs`.
-    fn common(
+    /// Runs `helper` on the values of the call's parameters (missing ones as such).
+    fn with_params<T>(
         &self,
-        helper: ValueFn,
         call: &Call<'t>,
         scopes: &mut Vec<Scope<'t>>,
-    ) -> Run<Value<'t>> {
-        let mut params = Vec::with_capacity(call.params.len());
-        for param in &call.params {
-            params.push(self.eval(param, scopes)?);
+        helper: impl FnOnce(&[Value<'t>]) -> Result<T, ParamError>,
+    ) -> Run<T> {
+        // Helpers take a few parameters: they stay on the stack.
+        const FEW: usize = 4;
+        if call.params.len() > FEW {
+            let mut params = Vec::with_capacity(call.params.len());
+            for param in &call.params {
+                params.push(self.eval(param, scopes)?);
+            }
+            return helper(&params).map_err(|_| GiveUp);
         }
-        helper(&params).map_err(|_| GiveUp)
+        let mut params: [Value<'t>; FEW] = std::array::from_fn(|_| Value::Missing);
+        for (value, param) in params.iter_mut().zip(&call.params) {
+            *value = self.eval(param, scopes)?;
+        }
+        helper(&params[..call.params.len()]).map_err(|_| GiveUp)
     }
 
     /// Exactly `N` parameters, each present.
@@ -467,7 +478,12 @@ impl<'t> Plans<'t> {
                 let expr = string(&expr)?;
                 out.push_str(&with_ty(&ty, |t| convert(t, expr))?);
             }
-            Helper::Common(helper) => self.common(helper, call, scopes)?.write(out),
+            Helper::Common(Common::Value(helper)) => self
+                .with_params(call, scopes, |params| helper(params))?
+                .write(out),
+            Helper::Common(Common::Text(helper)) => {
+                self.with_params(call, scopes, |params| helper(params, out))?;
+            }
             Helper::Include(name) => {
                 // Too deep: handlebars-rust says so, in its words.
                 let _deeper = IncludeDepth::enter().ok_or(GiveUp)?;
@@ -551,7 +567,6 @@ mod tests {
 
     use super::Value;
     use crate::codegen::context::{self, Context, Ty};
-    use crate::codegen::view::View;
     use crate::codegen::{Templates, render};
     use crate::model::{self, ImportPaths};
 

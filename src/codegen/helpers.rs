@@ -11,8 +11,17 @@ use handlebars::{
 use super::render;
 use super::view::{AsValue, Value};
 
-/// A helper: its arguments (missing ones as [`Value::Missing`]) to its value.
+/// A helper of values: its arguments (missing ones as [`Value::Missing`]) to its value.
 pub(super) type ValueFn = for<'v> fn(&[Value<'v>]) -> Result<Value<'static>, ParamError>;
+
+/// A helper of text: writes what its arguments make.
+pub(super) type TextFn = for<'v> fn(&[Value<'v>], &mut String) -> Result<(), ParamError>;
+
+#[derive(Clone, Copy)]
+pub(super) enum Common {
+    Value(ValueFn),
+    Text(TextFn),
+}
 
 /// Why a helper refused its arguments.
 pub(super) enum ParamError {
@@ -22,16 +31,16 @@ pub(super) enum ParamError {
     NotText(usize),
 }
 
-const HELPERS: [(&str, ValueFn); 5] = [
-    ("eq", eq),
-    ("or", or),
-    ("len", len),
-    ("doc", doc),
-    ("indent", indent),
+const HELPERS: [(&str, Common); 5] = [
+    ("eq", Common::Value(eq)),
+    ("or", Common::Value(or)),
+    ("len", Common::Value(len)),
+    ("doc", Common::Text(doc)),
+    ("indent", Common::Text(indent)),
 ];
 
 /// The helper called `name`.
-pub(super) fn named(name: &str) -> Option<ValueFn> {
+pub(super) fn named(name: &str) -> Option<Common> {
     HELPERS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
 
@@ -77,22 +86,19 @@ fn len(params: &[Value<'_>]) -> Result<Value<'static>, ParamError> {
 }
 
 /// `{{doc text "///" "    "}}`: see [`render::doc`]; nothing for null.
-fn doc(params: &[Value<'_>]) -> Result<Value<'static>, ParamError> {
-    let mut out = String::new();
+fn doc(params: &[Value<'_>], out: &mut String) -> Result<(), ParamError> {
     if let Some(text) = params.first().and_then(Value::as_str) {
         let indent = params.get(2).and_then(Value::as_str).unwrap_or("");
-        render::doc(text, self::text(params, 1)?, indent, &mut out);
+        render::doc(text, self::text(params, 1)?, indent, out);
     }
-    Ok(Value::Text(out))
+    Ok(())
 }
 
 /// `{{indent code "    "}}`: `code` with `indent` after each line break inside it, for
 /// multi-line text written at an indented place (the template indents the first line).
-fn indent(params: &[Value<'_>]) -> Result<Value<'static>, ParamError> {
-    Ok(Value::Text(render::indent(
-        text(params, 0)?,
-        text(params, 1)?,
-    )))
+fn indent(params: &[Value<'_>], out: &mut String) -> Result<(), ParamError> {
+    out.push_str(&render::indent(text(params, 0)?, text(params, 1)?));
+    Ok(())
 }
 
 /// Registers every helper of [`HELPERS`] with handlebars.
@@ -105,7 +111,7 @@ pub(super) fn register(registry: &mut Handlebars<'static>) {
 /// A helper of [`HELPERS`] as handlebars calls it.
 struct Adapter {
     name: &'static str,
-    call: ValueFn,
+    call: Common,
 }
 
 impl Adapter {
@@ -118,7 +124,14 @@ impl Adapter {
                 false => p.value().as_value(),
             })
             .collect();
-        (self.call)(&params).map_err(|error| {
+        let value = match self.call {
+            Common::Value(call) => call(&params),
+            Common::Text(call) => {
+                let mut text = String::new();
+                call(&params, &mut text).map(|()| Value::Text(text))
+            }
+        };
+        value.map_err(|error| {
             match error {
                 ParamError::Missing(index) => {
                     RenderErrorReason::ParamNotFoundForIndex(self.name, index)
@@ -172,5 +185,92 @@ impl HelperDef for Adapter {
                 Ok(out.write(&text)?)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::codegen::{Templates, context, direct};
+    use crate::model;
+
+    /// `eq`, `or` and `len` replace handlebars' own: over values of every kind, as arguments
+    /// and as blocks, both engines write what handlebars' own write.
+    #[test]
+    fn eq_or_and_len_do_what_handlebars_own_do() {
+        let values = [
+            "config.text",
+            "config.empty",
+            "config.zero",
+            "config.five",
+            "config.half",
+            "config.list",
+            "config.no_list",
+            "config.object",
+            "config.no_object",
+            "config.yes",
+            "config.no",
+            "config.null",
+            "namespace",
+            "types",
+            "types.[0]",
+            "5",
+            "5.0",
+            "\"5\"",
+            "\"text\"",
+            "null",
+            "true",
+            "[5]",
+        ];
+        // `{{#eq a b}}` as a block, or `{{#if (eq a b)}}`.
+        let source = |block: bool| {
+            let mut source = String::new();
+            for a in values {
+                source.push_str(&format!("{{{{len {a}}}}} {{{{or {a} config.zero}}}} "));
+                source.push_str(&format!("{{{{#if (or {a})}}}}y{{{{else}}}}n{{{{/if}}}}\n"));
+                for b in values {
+                    let (open, close) = match block {
+                        true => (format!("#eq {a} {b}"), "eq"),
+                        false => (format!("#if (eq {a} {b})"), "if"),
+                    };
+                    source.push_str(&format!(
+                        "{{{{eq {a} {b}}}}} {{{{or {a} {b}}}}} {{{{{open}}}}}y{{{{else}}}}n{{{{/{close}}}}}\n"
+                    ));
+                }
+            }
+            source
+        };
+        let dir = std::env::temp_dir().join(format!("wapc-helpers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("values.hbs"), source(true)).unwrap();
+        let templates = Templates::load(Some(&dir)).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let config = json!({
+            "text": "abc", "empty": "", "zero": 0, "five": 5, "half": 0.5, "list": [1, null, "x"],
+            "no_list": [], "object": {"a": 1}, "no_object": {}, "yes": true, "no": false,
+            "null": null,
+        });
+        let schema = model::load_str("t.widl", "namespace \"n\"\ntype A { a: string }").unwrap();
+        let context = context::build(&schema, config.as_object().cloned().unwrap());
+
+        let mut own = handlebars::Handlebars::new();
+        own.set_strict_mode(true);
+        let expected = own.render_template(&source(true), &context).unwrap();
+        assert_eq!(
+            templates
+                .render_with_handlebars("values", &context)
+                .unwrap(),
+            expected
+        );
+        // The direct renderer leaves `{{#eq}}` blocks to handlebars; the rest it runs.
+        let inline = source(false);
+        let expected = own.render_template(&inline, &context).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("values.hbs"), &inline).unwrap();
+        let templates = Templates::load(Some(&dir)).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let direct = direct::render(&templates, "values", &context).expect("runs directly");
+        assert_eq!(direct, expected);
     }
 }
