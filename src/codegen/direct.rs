@@ -238,11 +238,11 @@ impl<'t> Compiler<'t> {
     }
 }
 
-/// The helpers handlebars-rust registers itself; `{{name}}` calls a helper of that name
-/// rather than writing the value.
-const HANDLEBARS_HELPERS: [&str; 17] = [
-    "if", "unless", "each", "with", "lookup", "raw", "log", "eq", "ne", "gt", "gte", "lt", "lte",
-    "and", "or", "not", "len",
+/// The helpers handlebars-rust registers itself (but `eq`, `or` and `len`, which are
+/// wapc's); `{{name}}` calls a helper of that name rather than writing the value.
+const HANDLEBARS_HELPERS: [&str; 14] = [
+    "if", "unless", "each", "with", "lookup", "raw", "log", "ne", "gt", "gte", "lt", "lte", "and",
+    "not",
 ];
 
 fn is_helper(name: &str) -> bool {
