@@ -276,6 +276,14 @@ impl View for Ty {
         }
     }
 
+    /// Those of every kind: `{{#if type.resolved}}` asks of any type.
+    fn declares(&self, key: &str) -> bool {
+        const KEYS: [&str; 9] = [
+            "kind", "name", "of", "boxed", "resolved", "item", "key", "value", "inner",
+        ];
+        KEYS.contains(&key)
+    }
+
     fn as_ty(&self) -> Option<&Ty> {
         Some(self)
     }

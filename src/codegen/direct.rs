@@ -11,7 +11,8 @@
 //! output, and handlebars renders the template instead: output and errors are always those of
 //! handlebars.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
@@ -26,13 +27,22 @@ use super::view::{AsValue, Value};
 /// Renders `name`, or `None` when the template needs something this interpreter leaves to
 /// handlebars.
 pub(super) fn render(templates: &Templates, name: &str, context: &Context) -> Option<String> {
+    render_noting(templates, name, context).map(|(out, _)| out)
+}
+
+/// [`render`], with the keys the template asked of a view that does not declare them.
+fn render_noting<'t>(
+    templates: &'t Templates,
+    name: &'t str,
+    context: &'t Context,
+) -> Option<(String, BTreeSet<&'t str>)> {
     let plans = Plans::compile(templates, name).ok()?;
     let mut out = String::with_capacity(64 * 1024);
     let mut scopes = vec![Scope::of(Value::Obj(context))];
     plans
         .run(plans.get(name).ok()?, &mut scopes, &mut out)
         .ok()?;
-    Some(out)
+    Some((out, plans.undeclared.into_inner()))
 }
 
 /// Why the interpreter stopped: handlebars takes over.
@@ -104,6 +114,10 @@ impl Helper<'_> {
 /// The compiled template asked for and every template it includes, by name.
 struct Plans<'t> {
     templates: HashMap<&'t str, Vec<Node<'t>>>,
+    /// Keys asked of a view that does not declare them. handlebars finds them missing too,
+    /// which templates use to tell views apart (`{{#if parameters}}` of a type or an
+    /// operation); the tests allow those alone, so that a key a view no longer declares shows.
+    undeclared: RefCell<BTreeSet<&'t str>>,
 }
 
 struct Compiler<'t> {
@@ -127,7 +141,10 @@ impl<'t> Plans<'t> {
             let nodes = compiler.template(template)?;
             templates.insert(next, nodes);
         }
-        Ok(Plans { templates })
+        Ok(Plans {
+            templates,
+            undeclared: RefCell::default(),
+        })
     }
 
     fn get(&self, name: &str) -> Run<&[Node<'t>]> {
@@ -406,7 +423,7 @@ impl<'t> Plans<'t> {
     fn eval(&self, expr: &Expr<'t>, scopes: &mut Vec<Scope<'t>>) -> Run<Value<'t>> {
         match expr {
             Expr::Literal(value) => Ok(value.as_value()),
-            Expr::Path(path) => lookup(path, scopes),
+            Expr::Path(path) => lookup(path, scopes, &self.undeclared),
             Expr::Call(call) => match call.helper {
                 Helper::Common(Common::Value(helper)) => {
                     self.with_params(call, scopes, |params| helper(params))
@@ -514,7 +531,11 @@ fn with_ty(value: &Value, convert: impl Fn(&Ty) -> String) -> Run<String> {
 
 /// Finds what `path` names, as handlebars does: named values of enclosing `include`s first
 /// (innermost out), then the block `up` levels out, or the root.
-fn lookup<'t>(path: &PathRef<'t>, scopes: &[Scope<'t>]) -> Run<Value<'t>> {
+fn lookup<'t>(
+    path: &PathRef<'t>,
+    scopes: &[Scope<'t>],
+    undeclared: &RefCell<BTreeSet<&'t str>>,
+) -> Run<Value<'t>> {
     let level = |up: usize| {
         scopes
             .len()
@@ -551,7 +572,16 @@ fn lookup<'t>(path: &PathRef<'t>, scopes: &[Scope<'t>]) -> Run<Value<'t>> {
                 (level(*up)?.this.clone(), &keys[..])
             };
             for key in rest {
-                value = value.get(key);
+                value = match value {
+                    Value::Obj(view) => match view.get(key) {
+                        Value::Missing if !view.declares(key) => {
+                            undeclared.borrow_mut().insert(key);
+                            Value::Missing
+                        }
+                        found => found,
+                    },
+                    other => other.get(key),
+                };
             }
             Ok(value)
         }
@@ -567,6 +597,7 @@ mod tests {
 
     use super::Value;
     use crate::codegen::context::{self, Context, Ty};
+    use crate::codegen::view::View;
     use crate::codegen::{Templates, render};
     use crate::model::{self, ImportPaths};
 
@@ -616,13 +647,21 @@ mod tests {
     /// run here, on every schema and config shape, and write what handlebars writes.
     #[test]
     fn built_in_templates_never_fall_back_and_render_as_handlebars_does() {
+        // What the built-in templates ask of views that lack it, to tell them apart: whether
+        // a type (or an operation) has `parameters`.
+        let asked_of_others = BTreeSet::from(["parameters"]);
         let templates = Templates::load(None).unwrap();
         let names: Vec<&str> = templates.list().map(|(name, _)| name).collect();
         assert!(names.len() >= 9, "{names:?}");
         for (schema, context) in contexts() {
             for name in &names {
-                let direct = super::render(&templates, name, &context)
+                let (direct, undeclared) = super::render_noting(&templates, name, &context)
                     .unwrap_or_else(|| panic!("{name} fell back to handlebars on {schema}"));
+                let unknown: Vec<_> = undeclared.difference(&asked_of_others).collect();
+                assert!(
+                    unknown.is_empty(),
+                    "{name} asks for {unknown:?} on {schema}"
+                );
                 let reference = templates.render_with_handlebars(name, &context).unwrap();
                 assert!(direct == reference, "{name} on {schema} differs");
             }
@@ -767,6 +806,7 @@ mod tests {
             }
         )));
         for ty in tys {
+            ty.each(&mut |key, _| assert!(ty.declares(key), "{key}"));
             let json = serde_json::to_value(&ty).unwrap();
             assert_eq!(
                 serde_json::from_value::<Ty>(json.clone()).unwrap(),

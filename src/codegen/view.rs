@@ -49,6 +49,12 @@ pub trait View {
         count
     }
 
+    /// Whether `key` is one of its keys, there or not this time. A view always has each key it
+    /// declares; a type declares the keys of every kind; a JSON object any key.
+    fn declares(&self, key: &str) -> bool {
+        !matches!(self.get(key), Value::Missing)
+    }
+
     /// The type this is, for the helpers that take one.
     fn as_ty(&self) -> Option<&Ty> {
         None
@@ -68,7 +74,7 @@ pub trait AsValue {
 
 /// Declares the template keys of view structs: each field, under its own name or under
 /// `as "key"`. The struct's `View` and `Serialize` both come from this list, and a field left
-/// out of it does not compile.
+/// out of it does not compile (rustc says the pattern "requires `..`").
 macro_rules! view_keys {
     ($($view:ident { $($field:ident $(as $key:literal)?),* $(,)? })*) => {$(
         impl $crate::codegen::view::View for $view {
@@ -278,6 +284,10 @@ impl View for Map<String, Json> {
 
     fn len(&self) -> usize {
         Map::len(self)
+    }
+
+    fn declares(&self, _: &str) -> bool {
+        true
     }
 }
 
