@@ -6,15 +6,17 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
+use super::view::{AsValue, Value, View, view_keys};
 pub use crate::model::resolve::Kind;
 use crate::model::resolve::{Def, Operation, Resolved, TypeUse, UseId};
 use crate::parser::ast::{self, Primitive};
 
-/// A type as templates see it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A type as templates see it: its JSON form is its `View` below (read back from JSON, as a
+/// helper's argument, by `Deserialize`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Ty {
     /// A built-in: `string`, `i64`, `bytes`, ...
@@ -27,10 +29,10 @@ pub enum Ty {
         of: Kind,
         /// Part of a cycle of types held inline (directly or optionally, not through a list
         /// or map): languages that store values inline (Rust) must box it.
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        #[serde(default)]
         boxed: bool,
         /// For an alias, the type it stands for, with aliases resolved all the way.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(default)]
         resolved: Option<Box<Ty>>,
     },
     List {
@@ -73,7 +75,6 @@ impl Ty {
     }
 }
 
-#[derive(Serialize)]
 pub struct Context {
     pub namespace: String,
     /// The merged config of the target (`codegen.yaml`'s `config`, then the target's own).
@@ -100,7 +101,7 @@ pub struct Context {
     pub uses_bytes: bool,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct TypeView {
     pub name: String,
     pub description: Option<String>,
@@ -111,17 +112,16 @@ pub struct TypeView {
     pub holds_raw: bool,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct FieldView {
     pub name: String,
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
-    #[serde(rename = "type")]
     pub ty: Ty,
     pub default: Option<Json>,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct EnumView {
     pub name: String,
     pub description: Option<String>,
@@ -129,7 +129,7 @@ pub struct EnumView {
     pub values: Vec<EnumValueView>,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct EnumValueView {
     pub name: String,
     pub description: Option<String>,
@@ -138,7 +138,7 @@ pub struct EnumValueView {
     pub display: String,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct UnionView {
     pub name: String,
     pub description: Option<String>,
@@ -149,24 +149,22 @@ pub struct UnionView {
     pub default_member: Ty,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct UnionMember {
     /// The member type as written in WIDL: the key of the union's one-entry map on the wire.
     pub tag: String,
-    #[serde(rename = "type")]
     pub ty: Ty,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct AliasView {
     pub name: String,
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
-    #[serde(rename = "type")]
     pub ty: Ty,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct RoleView {
     pub name: String,
     pub description: Option<String>,
@@ -174,7 +172,7 @@ pub struct RoleView {
     pub operations: Vec<OperationView>,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct OperationView {
     pub name: String,
     pub description: Option<String>,
@@ -190,10 +188,92 @@ pub struct OperationView {
     pub holds_raw: bool,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct AnnotationView {
     pub name: String,
     pub arguments: Map<String, Json>,
+}
+
+// The keys templates see, for both engines: see `view.rs`.
+view_keys! {
+    Context {
+        namespace, config, types, enums, unions, aliases, roles, operations, handlers,
+        host_calls, host_class, handlers_class, args, uses_bytes,
+    }
+    TypeView { name, description, annotations, fields, holds_raw }
+    FieldView { name, description, annotations, ty as "type", default }
+    EnumView { name, description, annotations, values }
+    EnumValueView { name, description, index, display }
+    UnionView { name, description, annotations, members, default_member }
+    UnionMember { tag, ty as "type" }
+    AliasView { name, description, annotations, ty as "type" }
+    RoleView { name, description, annotations, operations }
+    OperationView { name, description, annotations, unary, parameters, returns, role, holds_raw }
+    AnnotationView { name, arguments }
+}
+
+/// A type's keys: `kind`, then those of its kind; `boxed` only when true, `resolved` only
+/// when there is one.
+impl View for Ty {
+    fn each<'a>(&'a self, visit: &mut dyn FnMut(&'a str, Value<'a>)) {
+        match self {
+            Ty::Primitive { name } => {
+                visit("kind", Value::Str("primitive"));
+                visit("name", name.as_value());
+            }
+            Ty::Named {
+                name,
+                of,
+                boxed,
+                resolved,
+            } => {
+                visit("kind", Value::Str("named"));
+                visit("name", name.as_value());
+                visit("of", of.as_value());
+                if *boxed {
+                    visit("boxed", Value::Bool(true));
+                }
+                if let Some(resolved) = resolved {
+                    visit("resolved", resolved.as_value());
+                }
+            }
+            Ty::List { item } => {
+                visit("kind", Value::Str("list"));
+                visit("item", item.as_value());
+            }
+            Ty::Map { key, value } => {
+                visit("kind", Value::Str("map"));
+                visit("key", key.as_value());
+                visit("value", value.as_value());
+            }
+            Ty::Optional { inner } => {
+                visit("kind", Value::Str("optional"));
+                visit("inner", inner.as_value());
+            }
+            Ty::Stream { inner } => {
+                visit("kind", Value::Str("stream"));
+                visit("inner", inner.as_value());
+            }
+        }
+    }
+
+    /// Those of every kind: `{{#if type.resolved}}` asks of any type.
+    fn declares(&self, key: &str) -> bool {
+        const KEYS: [&str; 9] = [
+            "kind", "name", "of", "boxed", "resolved", "item", "key", "value", "inner",
+        ];
+        KEYS.contains(&key)
+    }
+
+    fn as_ty(&self) -> Option<&Ty> {
+        Some(self)
+    }
+}
+
+impl serde::Serialize for Ty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Value::Obj(self).serialize(serializer)
+    }
 }
 
 /// Builds the context of one target.

@@ -2,326 +2,53 @@
 //!
 //! handlebars-rust first copies the whole context into JSON, then finds every name by walking
 //! string keys from the root; on a schema of a thousand types that was most of a run. This
-//! interpreter runs the same templates, as handlebars parsed them, over the context as it is.
-//! It covers what the built-in templates use: text, values, `if`/`unless`/`else`, `each`,
-//! `@root`/`../`/`@index`/`@first`/`@last`, subexpressions, the wapc helpers and `eq`, `or`,
-//! `len`. For anything else (a partial, a decorator, block parameters, another helper, a missing
-//! value that strict mode rejects) it gives up before returning any output, and handlebars
-//! renders the template instead: output and errors are always those of handlebars.
+//! interpreter runs the same templates, as handlebars parsed them, over the context as it is:
+//! the keys each view declares (`view.rs`), and the helpers both engines share (`helpers.rs`,
+//! the languages'). It covers what the built-in templates use: text, values,
+//! `if`/`unless`/`else`, `each`, `@root`/`../`/`@index`/`@first`/`@last`, subexpressions,
+//! `include` and those helpers. For anything else (a partial, a decorator, block parameters,
+//! another helper, a missing value that strict mode rejects) it gives up before returning any
+//! output, and handlebars renders the template instead: output and errors are always those of
+//! handlebars.
 
-use std::cell::Cell;
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
 use handlebars::{Path, PathSeg};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
-use super::context::{
-    AliasView, AnnotationView, Context, EnumValueView, EnumView, FieldView, Kind, OperationView,
-    RoleView, Ty, TypeView, UnionMember, UnionView,
-};
-use super::render::{self, LanguageHelper, Templates};
+use super::context::{Context, Ty};
+use super::helpers::{self, Common, ParamError};
+use super::render::{self, IncludeDepth, LanguageHelper, Templates};
+use super::view::{AsValue, Value};
 
 /// Renders `name`, or `None` when the template needs something this interpreter leaves to
 /// handlebars.
 pub(super) fn render(templates: &Templates, name: &str, context: &Context) -> Option<String> {
+    render_noting(templates, name, context).map(|(out, _)| out)
+}
+
+/// [`render`], with the keys the template asked of a view that does not declare them.
+fn render_noting<'t>(
+    templates: &'t Templates,
+    name: &'t str,
+    context: &'t Context,
+) -> Option<(String, BTreeSet<&'t str>)> {
     let plans = Plans::compile(templates, name).ok()?;
     let mut out = String::with_capacity(64 * 1024);
-    let mut scopes = vec![Scope::of(Value::Obj(Obj::Context(context)))];
+    let mut scopes = vec![Scope::of(Value::Obj(context))];
     plans
         .run(plans.get(name).ok()?, &mut scopes, &mut out)
         .ok()?;
-    Some(out)
+    Some((out, plans.undeclared.into_inner()))
 }
 
 /// Why the interpreter stopped: handlebars takes over.
 struct GiveUp;
 
 type Run<T> = Result<T, GiveUp>;
-
-// ---- values ----------------------------------------------------------------------------
-
-/// A value as a template sees it: a borrowed part of the context, a template literal, or text
-/// a helper made. Mirrors the context's JSON form (the serde attributes in `context.rs`).
-#[derive(Clone)]
-enum Value<'a> {
-    /// No such key: strict mode rejects it when written.
-    Missing,
-    Null,
-    Bool(bool),
-    Int(i64),
-    Str(&'a str),
-    Text(String),
-    Json(&'a Json),
-    Obj(Obj<'a>),
-    List(List<'a>),
-}
-
-#[derive(Clone, Copy)]
-enum Obj<'a> {
-    Context(&'a Context),
-    Map(&'a Map<String, Json>),
-    Type(&'a TypeView),
-    Field(&'a FieldView),
-    Enum(&'a EnumView),
-    EnumValue(&'a EnumValueView),
-    Union(&'a UnionView),
-    Member(&'a UnionMember),
-    Alias(&'a AliasView),
-    Role(&'a RoleView),
-    Operation(&'a OperationView),
-    Annotation(&'a AnnotationView),
-    Ty(&'a Ty),
-}
-
-#[derive(Clone, Copy)]
-enum List<'a> {
-    Types(&'a [TypeView]),
-    Fields(&'a [FieldView]),
-    Enums(&'a [EnumView]),
-    EnumValues(&'a [EnumValueView]),
-    Unions(&'a [UnionView]),
-    Members(&'a [UnionMember]),
-    Aliases(&'a [AliasView]),
-    Roles(&'a [RoleView]),
-    Operations(&'a [OperationView]),
-    Annotations(&'a [AnnotationView]),
-    Json(&'a [Json]),
-}
-
-fn text<'a>(value: &'a Option<String>) -> Value<'a> {
-    value.as_deref().map_or(Value::Null, Value::Str)
-}
-
-fn json(value: &Json) -> Value<'_> {
-    match value {
-        Json::Array(items) => Value::List(List::Json(items)),
-        Json::Object(map) => Value::Obj(Obj::Map(map)),
-        other => Value::Json(other),
-    }
-}
-
-impl<'a> Obj<'a> {
-    /// The value under `key`, as the context's JSON form has it.
-    fn get(self, key: &str) -> Value<'a> {
-        use Value::{Bool, Int, Missing, Str};
-        match (self, key) {
-            (Obj::Context(c), _) => match key {
-                "namespace" => Str(&c.namespace),
-                "config" => Value::Obj(Obj::Map(&c.config)),
-                "types" => Value::List(List::Types(&c.types)),
-                "enums" => Value::List(List::Enums(&c.enums)),
-                "unions" => Value::List(List::Unions(&c.unions)),
-                "aliases" => Value::List(List::Aliases(&c.aliases)),
-                "roles" => Value::List(List::Roles(&c.roles)),
-                "operations" => Value::List(List::Operations(&c.operations)),
-                "handlers" => Value::List(List::Operations(&c.handlers)),
-                "host_calls" => Value::List(List::Operations(&c.host_calls)),
-                "host_class" => Str(&c.host_class),
-                "handlers_class" => Str(&c.handlers_class),
-                "args" => Value::List(List::Operations(&c.args)),
-                "uses_bytes" => Bool(c.uses_bytes),
-                _ => Missing,
-            },
-            (Obj::Map(map), _) => map.get(key).map_or(Missing, json),
-            (Obj::Type(t), "name") => Str(&t.name),
-            (Obj::Type(t), "description") => text(&t.description),
-            (Obj::Type(t), "annotations") => Value::List(List::Annotations(&t.annotations)),
-            (Obj::Type(t), "fields") => Value::List(List::Fields(&t.fields)),
-            (Obj::Type(t), "holds_raw") => Bool(t.holds_raw),
-            (Obj::Field(f), "name") => Str(&f.name),
-            (Obj::Field(f), "description") => text(&f.description),
-            (Obj::Field(f), "annotations") => Value::List(List::Annotations(&f.annotations)),
-            (Obj::Field(f), "type") => Value::Obj(Obj::Ty(&f.ty)),
-            (Obj::Field(f), "default") => f.default.as_ref().map_or(Value::Null, json),
-            (Obj::Enum(e), "name") => Str(&e.name),
-            (Obj::Enum(e), "description") => text(&e.description),
-            (Obj::Enum(e), "annotations") => Value::List(List::Annotations(&e.annotations)),
-            (Obj::Enum(e), "values") => Value::List(List::EnumValues(&e.values)),
-            (Obj::EnumValue(v), "name") => Str(&v.name),
-            (Obj::EnumValue(v), "description") => text(&v.description),
-            (Obj::EnumValue(v), "index") => Int(v.index),
-            (Obj::EnumValue(v), "display") => Str(&v.display),
-            (Obj::Union(u), "name") => Str(&u.name),
-            (Obj::Union(u), "description") => text(&u.description),
-            (Obj::Union(u), "annotations") => Value::List(List::Annotations(&u.annotations)),
-            (Obj::Union(u), "members") => Value::List(List::Members(&u.members)),
-            (Obj::Union(u), "default_member") => Value::Obj(Obj::Ty(&u.default_member)),
-            (Obj::Member(m), "tag") => Str(&m.tag),
-            (Obj::Member(m), "type") => Value::Obj(Obj::Ty(&m.ty)),
-            (Obj::Alias(a), "name") => Str(&a.name),
-            (Obj::Alias(a), "description") => text(&a.description),
-            (Obj::Alias(a), "annotations") => Value::List(List::Annotations(&a.annotations)),
-            (Obj::Alias(a), "type") => Value::Obj(Obj::Ty(&a.ty)),
-            (Obj::Role(r), "name") => Str(&r.name),
-            (Obj::Role(r), "description") => text(&r.description),
-            (Obj::Role(r), "annotations") => Value::List(List::Annotations(&r.annotations)),
-            (Obj::Role(r), "operations") => Value::List(List::Operations(&r.operations)),
-            (Obj::Operation(o), "name") => Str(&o.name),
-            (Obj::Operation(o), "description") => text(&o.description),
-            (Obj::Operation(o), "annotations") => Value::List(List::Annotations(&o.annotations)),
-            (Obj::Operation(o), "unary") => Bool(o.unary),
-            (Obj::Operation(o), "parameters") => Value::List(List::Fields(&o.parameters)),
-            (Obj::Operation(o), "returns") => o
-                .returns
-                .as_ref()
-                .map_or(Value::Null, |t| Value::Obj(Obj::Ty(t))),
-            (Obj::Operation(o), "role") => text(&o.role),
-            (Obj::Operation(o), "holds_raw") => Bool(o.holds_raw),
-            (Obj::Annotation(a), "name") => Str(&a.name),
-            (Obj::Annotation(a), "arguments") => Value::Obj(Obj::Map(&a.arguments)),
-            (Obj::Ty(ty), _) => ty_field(ty, key),
-            _ => Missing,
-        }
-    }
-}
-
-/// A key of a [`Ty`]'s JSON form: `kind`, then the fields of that kind.
-fn ty_field<'a>(ty: &'a Ty, key: &str) -> Value<'a> {
-    let ty_value = |t: &'a Ty| Value::Obj(Obj::Ty(t));
-    match (ty, key) {
-        (Ty::Primitive { .. }, "kind") => Value::Str("primitive"),
-        (Ty::Named { .. }, "kind") => Value::Str("named"),
-        (Ty::List { .. }, "kind") => Value::Str("list"),
-        (Ty::Map { .. }, "kind") => Value::Str("map"),
-        (Ty::Optional { .. }, "kind") => Value::Str("optional"),
-        (Ty::Stream { .. }, "kind") => Value::Str("stream"),
-        (Ty::Primitive { name }, "name") => Value::Str(name.name()),
-        (Ty::Named { name, .. }, "name") => Value::Str(name),
-        (Ty::Named { of, .. }, "of") => Value::Str(match of {
-            Kind::Type => "type",
-            Kind::Enum => "enum",
-            Kind::Union => "union",
-            Kind::Alias => "alias",
-        }),
-        // Left out of the JSON form when false / absent.
-        (Ty::Named { boxed: true, .. }, "boxed") => Value::Bool(true),
-        (
-            Ty::Named {
-                resolved: Some(target),
-                ..
-            },
-            "resolved",
-        ) => ty_value(target),
-        (Ty::List { item }, "item") => ty_value(item),
-        (Ty::Map { key, .. }, "key") => ty_value(key),
-        (Ty::Map { value, .. }, "value") => ty_value(value),
-        (Ty::Optional { inner } | Ty::Stream { inner }, "inner") => ty_value(inner),
-        _ => Value::Missing,
-    }
-}
-
-impl<'a> List<'a> {
-    fn len(self) -> usize {
-        match self {
-            List::Types(items) => items.len(),
-            List::Fields(items) => items.len(),
-            List::Enums(items) => items.len(),
-            List::EnumValues(items) => items.len(),
-            List::Unions(items) => items.len(),
-            List::Members(items) => items.len(),
-            List::Aliases(items) => items.len(),
-            List::Roles(items) => items.len(),
-            List::Operations(items) => items.len(),
-            List::Annotations(items) => items.len(),
-            List::Json(items) => items.len(),
-        }
-    }
-
-    fn get(self, index: usize) -> Value<'a> {
-        let obj = |o: Option<Obj<'a>>| o.map_or(Value::Missing, Value::Obj);
-        match self {
-            List::Types(items) => obj(items.get(index).map(Obj::Type)),
-            List::Fields(items) => obj(items.get(index).map(Obj::Field)),
-            List::Enums(items) => obj(items.get(index).map(Obj::Enum)),
-            List::EnumValues(items) => obj(items.get(index).map(Obj::EnumValue)),
-            List::Unions(items) => obj(items.get(index).map(Obj::Union)),
-            List::Members(items) => obj(items.get(index).map(Obj::Member)),
-            List::Aliases(items) => obj(items.get(index).map(Obj::Alias)),
-            List::Roles(items) => obj(items.get(index).map(Obj::Role)),
-            List::Operations(items) => obj(items.get(index).map(Obj::Operation)),
-            List::Annotations(items) => obj(items.get(index).map(Obj::Annotation)),
-            List::Json(items) => items.get(index).map_or(Value::Missing, json),
-        }
-    }
-}
-
-impl<'a> Value<'a> {
-    fn get(&self, key: &str) -> Value<'a> {
-        match self {
-            Value::Obj(obj) => obj.get(key),
-            Value::List(list) => key.parse().map_or(Value::Missing, |index| list.get(index)),
-            _ => Value::Missing,
-        }
-    }
-
-    fn as_str(&self) -> Option<&str> {
-        match self {
-            Value::Str(s) => Some(s),
-            Value::Text(s) => Some(s),
-            Value::Json(Json::String(s)) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// Handlebars' truthiness (without `includeZero`).
-    fn is_truthy(&self) -> bool {
-        match self {
-            Value::Missing | Value::Null => false,
-            Value::Bool(b) => *b,
-            Value::Int(i) => *i != 0,
-            Value::Str(s) => !s.is_empty(),
-            Value::Text(s) => !s.is_empty(),
-            Value::Json(j) => handlebars::JsonTruthy::is_truthy(*j, false),
-            Value::Obj(Obj::Map(map)) => !map.is_empty(),
-            // Every view and type has keys.
-            Value::Obj(_) => true,
-            Value::List(list) => list.len() > 0,
-        }
-    }
-
-    /// Writes the value as `{{value}}` does; a missing value is a strict-mode error.
-    fn write(&self, out: &mut String) -> Run<()> {
-        match self {
-            Value::Missing => return Err(GiveUp),
-            Value::Null => {}
-            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Int(i) => out.push_str(&i.to_string()),
-            Value::Str(s) => out.push_str(s),
-            Value::Text(s) => out.push_str(s),
-            Value::Json(j) => out.push_str(&handlebars::JsonRender::render(*j)),
-            Value::Obj(_) => out.push_str("[object]"),
-            Value::List(list) => {
-                out.push('[');
-                for index in 0..list.len() {
-                    if index > 0 {
-                        out.push_str(", ");
-                    }
-                    let item = list.get(index);
-                    if matches!(item, Value::Null) {
-                        continue;
-                    }
-                    item.write(out)?;
-                }
-                out.push(']');
-            }
-        }
-        Ok(())
-    }
-
-    /// The value as JSON, for `eq`; only scalars are compared here.
-    fn scalar(&self) -> Run<Json> {
-        Ok(match self {
-            Value::Null => Json::Null,
-            Value::Bool(b) => Json::Bool(*b),
-            Value::Int(i) => Json::from(*i),
-            Value::Str(s) => Json::from(*s),
-            Value::Text(s) => Json::from(s.as_str()),
-            Value::Json(j) => (*j).clone(),
-            Value::Missing | Value::Obj(_) | Value::List(_) => return Err(GiveUp),
-        })
-    }
-}
 
 // ---- templates ---------------------------------------------------------------------------
 
@@ -371,35 +98,26 @@ struct Call<'t> {
 enum Helper<'t> {
     /// A case conversion or a language's names and types.
     Language(LanguageHelper),
-    Doc,
-    Indent,
+    /// `eq`, `or`, `len`, `doc`, `indent`.
+    Common(Common),
     Include(&'t str),
-    Eq,
-    Or,
-    Len,
 }
 
 impl Helper<'_> {
     fn named(name: &str) -> Option<Helper<'static>> {
-        if let Some(helper) = render::language_helper(name) {
-            return Some(Helper::Language(helper));
-        }
-        Some(match name {
-            "doc" => Helper::Doc,
-            "indent" => Helper::Indent,
-            "eq" => Helper::Eq,
-            "or" => Helper::Or,
-            "len" => Helper::Len,
-            _ => return None,
-        })
+        render::language_helper(name)
+            .map(Helper::Language)
+            .or_else(|| helpers::named(name).map(Helper::Common))
     }
 }
 
 /// The compiled template asked for and every template it includes, by name.
 struct Plans<'t> {
     templates: HashMap<&'t str, Vec<Node<'t>>>,
-    /// How many `include`s deep the run is.
-    include_depth: Cell<usize>,
+    /// Keys asked of a view that does not declare them. handlebars finds them missing too,
+    /// which templates use to tell views apart (`{{#if parameters}}` of a type or an
+    /// operation); the tests allow those alone, so that a key a view no longer declares shows.
+    undeclared: RefCell<BTreeSet<&'t str>>,
 }
 
 struct Compiler<'t> {
@@ -425,7 +143,7 @@ impl<'t> Plans<'t> {
         }
         Ok(Plans {
             templates,
-            include_depth: Cell::new(0),
+            undeclared: RefCell::default(),
         })
     }
 
@@ -537,11 +255,11 @@ impl<'t> Compiler<'t> {
     }
 }
 
-/// The helpers handlebars-rust registers itself; `{{name}}` calls a helper of that name
-/// rather than writing the value.
-const HANDLEBARS_HELPERS: [&str; 17] = [
-    "if", "unless", "each", "with", "lookup", "raw", "log", "eq", "ne", "gt", "gte", "lt", "lte",
-    "and", "or", "not", "len",
+/// The helpers handlebars-rust registers itself (but `eq`, `or` and `len`, which are
+/// wapc's); `{{name}}` calls a helper of that name rather than writing the value.
+const HANDLEBARS_HELPERS: [&str; 14] = [
+    "if", "unless", "each", "with", "lookup", "raw", "log", "ne", "gt", "gte", "lt", "lte", "and",
+    "not",
 ];
 
 fn is_helper(name: &str) -> bool {
@@ -551,7 +269,7 @@ fn is_helper(name: &str) -> bool {
 fn name_of(parameter: &Parameter) -> Run<&str> {
     match parameter {
         Parameter::Name(name) => Ok(name),
-        Parameter::Path(Path::Relative((_, raw))) => Ok(raw),
+        Parameter::Path(Path::Relative((_, raw)) | Path::Local((_, _, raw))) => Ok(raw),
         _ => Err(GiveUp),
     }
 }
@@ -560,22 +278,37 @@ fn path_ref(path: &Path) -> Run<PathRef<'_>> {
     match path {
         Path::Local((up, name, _)) => Ok(PathRef::Local { up: *up, name }),
         Path::Relative((segments, _)) => {
+            let (root_segment, up_segment) = ruled_segments().ok_or(GiveUp)?;
             let (mut root, mut up, mut keys) = (false, 0, Vec::with_capacity(segments.len()));
             for segment in segments {
                 match segment {
                     PathSeg::Named(key) => keys.push(key.as_str()),
-                    // The grammar's rule type is private; its name says which it is.
-                    PathSeg::Ruled(rule) => match format!("{rule:?}").as_str() {
-                        "path_root" if keys.is_empty() && up == 0 => root = true,
-                        "path_up" if keys.is_empty() && !root => up += 1,
-                        _ => return Err(GiveUp),
-                    },
+                    _ if segment == root_segment && keys.is_empty() && up == 0 => root = true,
+                    _ if segment == up_segment && keys.is_empty() && !root => up += 1,
                     _ => return Err(GiveUp),
                 }
             }
             Ok(PathRef::Relative { root, up, keys })
         }
     }
+}
+
+/// The segments handlebars makes of `@root` and of `../`. The rule type they hold is private
+/// to its grammar, so they come from its own public parser; `None` (every path with such a
+/// segment falls back, and a test fails) if it ever parses them otherwise.
+fn ruled_segments() -> Option<(&'static PathSeg, &'static PathSeg)> {
+    static SEGMENTS: OnceLock<Option<(PathSeg, PathSeg)>> = OnceLock::new();
+    let first_of = |raw: &str| match Path::parse(raw).ok()? {
+        Path::Relative((segments, _)) => match segments.as_slice() {
+            [ruled, PathSeg::Named(key)] if key == "key" && !matches!(ruled, PathSeg::Named(_)) => {
+                Some(ruled.clone())
+            }
+            _ => None,
+        },
+        Path::Local(_) => None,
+    };
+    let segments = SEGMENTS.get_or_init(|| Some((first_of("@root/key")?, first_of("../key")?)));
+    segments.as_ref().map(|(root, up)| (root, up))
 }
 
 // ---- running -----------------------------------------------------------------------------
@@ -605,7 +338,11 @@ impl<'t> Plans<'t> {
             match node {
                 Node::Text(text) => out.push_str(text),
                 Node::Write(Expr::Call(call)) => self.call(call, scopes, out)?,
-                Node::Write(expr) => self.eval(expr, scopes)?.write(out)?,
+                Node::Write(expr) => match self.eval(expr, scopes)? {
+                    // Strict mode's error, in handlebars' words.
+                    Value::Missing => return Err(GiveUp),
+                    value => value.write(out),
+                },
                 Node::If {
                     condition,
                     negate,
@@ -626,8 +363,13 @@ impl<'t> Plans<'t> {
                 } => {
                     let list = match self.eval(list, scopes)? {
                         Value::List(list) => list,
+                        // handlebars walks an object's keys.
+                        Value::Obj(_) => return Err(GiveUp),
                         _ => match otherwise {
-                            Some(otherwise) => return self.run(otherwise, scopes, out),
+                            Some(otherwise) => {
+                                self.run(otherwise, scopes, out)?;
+                                continue;
+                            }
                             None => return Err(GiveUp),
                         },
                     };
@@ -680,12 +422,14 @@ impl<'t> Plans<'t> {
 
     fn eval(&self, expr: &Expr<'t>, scopes: &mut Vec<Scope<'t>>) -> Run<Value<'t>> {
         match expr {
-            Expr::Literal(value) => Ok(json(value)),
-            Expr::Path(path) => lookup(path, scopes),
-            Expr::Call(call) => match self.value_of(call, scopes)? {
-                Some(value) => Ok(value),
+            Expr::Literal(value) => Ok(value.as_value()),
+            Expr::Path(path) => lookup(path, scopes, &self.undeclared),
+            Expr::Call(call) => match call.helper {
+                Helper::Common(Common::Value(helper)) => {
+                    self.with_params(call, scopes, |params| helper(params))
+                }
                 // A helper that writes text: its text is the value.
-                None => {
+                _ => {
                     let mut text = String::new();
                     self.call(call, scopes, &mut text)?;
                     Ok(Value::Text(text))
@@ -694,32 +438,27 @@ impl<'t> Plans<'t> {
         }
     }
 
-    /// The value of a helper that returns one (`eq`, `or`, `len`); `None` for the others.
-    fn value_of(&self, call: &Call<'t>, scopes: &mut Vec<Scope<'t>>) -> Run<Option<Value<'t>>> {
-        Ok(Some(match call.helper {
-            Helper::Eq => {
-                let [a, b] = self.params::<2>(call, scopes)?;
-                Value::Bool(a.scalar()? == b.scalar()?)
+    /// Runs `helper` on the values of the call's parameters (missing ones as such).
+    fn with_params<T>(
+        &self,
+        call: &Call<'t>,
+        scopes: &mut Vec<Scope<'t>>,
+        helper: impl FnOnce(&[Value<'t>]) -> Result<T, ParamError>,
+    ) -> Run<T> {
+        // Helpers take a few parameters: they stay on the stack.
+        const FEW: usize = 4;
+        if call.params.len() > FEW {
+            let mut params = Vec::with_capacity(call.params.len());
+            for param in &call.params {
+                params.push(self.eval(param, scopes)?);
             }
-            Helper::Or => {
-                let mut any = false;
-                for param in &call.params {
-                    any |= self.eval(param, scopes)?.is_truthy();
-                }
-                Value::Bool(any)
-            }
-            Helper::Len => {
-                let [value] = self.params::<1>(call, scopes)?;
-                let len = match value {
-                    Value::List(list) => list.len(),
-                    Value::Obj(Obj::Map(map)) => map.len(),
-                    Value::Missing | Value::Obj(_) => return Err(GiveUp),
-                    other => other.as_str().map_or(0, str::len),
-                };
-                Value::Int(i64::try_from(len).map_err(|_| GiveUp)?)
-            }
-            _ => return Ok(None),
-        }))
+            return helper(&params).map_err(|_| GiveUp);
+        }
+        let mut params: [Value<'t>; FEW] = std::array::from_fn(|_| Value::Missing);
+        for (value, param) in params.iter_mut().zip(&call.params) {
+            *value = self.eval(param, scopes)?;
+        }
+        helper(&params[..call.params.len()]).map_err(|_| GiveUp)
     }
 
     /// Exactly `N` parameters, each present.
@@ -756,33 +495,16 @@ impl<'t> Plans<'t> {
                 let expr = string(&expr)?;
                 out.push_str(&with_ty(&ty, |t| convert(t, expr))?);
             }
-            Helper::Doc => {
-                let [text, prefix] = self.params::<2>(call, scopes)?;
-                let indent = match call.params.get(2) {
-                    Some(param) => self.eval(param, scopes)?,
-                    None => Value::Missing,
-                };
-                if let Some(text) = text.as_str() {
-                    render::doc(text, string(&prefix)?, indent.as_str().unwrap_or(""), out);
-                }
-            }
-            Helper::Indent => {
-                let [text, indent] = self.params::<2>(call, scopes)?;
-                out.push_str(&render::indent(string(&text)?, string(&indent)?));
+            Helper::Common(Common::Value(helper)) => self
+                .with_params(call, scopes, |params| helper(params))?
+                .write(out),
+            Helper::Common(Common::Text(helper)) => {
+                self.with_params(call, scopes, |params| helper(params, out))?;
             }
             Helper::Include(name) => {
                 // Too deep: handlebars-rust says so, in its words.
-                let depth = self.include_depth.get();
-                if depth >= render::MAX_INCLUDE_DEPTH {
-                    return Err(GiveUp);
-                }
-                self.include_depth.set(depth + 1);
-                let included = self.include(name, call, scopes, out);
-                self.include_depth.set(depth);
-                included?;
-            }
-            Helper::Eq | Helper::Or | Helper::Len => {
-                self.value_of(call, scopes)?.ok_or(GiveUp)?.write(out)?;
+                let _deeper = IncludeDepth::enter().ok_or(GiveUp)?;
+                self.include(name, call, scopes, out)?;
             }
         }
         Ok(())
@@ -795,18 +517,25 @@ fn string<'v>(value: &'v Value) -> Run<&'v str> {
 
 /// Runs `convert` on a type parameter: a type of the context, or JSON of one (from config).
 fn with_ty(value: &Value, convert: impl Fn(&Ty) -> String) -> Run<String> {
-    match value {
-        Value::Obj(Obj::Ty(ty)) => Ok(convert(ty)),
-        Value::Obj(Obj::Map(map)) => serde_json::from_value(Json::Object((*map).clone()))
+    let Value::Obj(view) = value else {
+        return Err(GiveUp);
+    };
+    match view.as_ty() {
+        Some(ty) => Ok(convert(ty)),
+        None => serde_json::to_value(value)
+            .and_then(serde_json::from_value)
             .map(|ty: Ty| convert(&ty))
             .map_err(|_| GiveUp),
-        _ => Err(GiveUp),
     }
 }
 
 /// Finds what `path` names, as handlebars does: named values of enclosing `include`s first
 /// (innermost out), then the block `up` levels out, or the root.
-fn lookup<'t>(path: &PathRef<'t>, scopes: &[Scope<'t>]) -> Run<Value<'t>> {
+fn lookup<'t>(
+    path: &PathRef<'t>,
+    scopes: &[Scope<'t>],
+    undeclared: &RefCell<BTreeSet<&'t str>>,
+) -> Run<Value<'t>> {
     let level = |up: usize| {
         scopes
             .len()
@@ -843,7 +572,16 @@ fn lookup<'t>(path: &PathRef<'t>, scopes: &[Scope<'t>]) -> Run<Value<'t>> {
                 (level(*up)?.this.clone(), &keys[..])
             };
             for key in rest {
-                value = value.get(key);
+                value = match value {
+                    Value::Obj(view) => match view.get(key) {
+                        Value::Missing if !view.declares(key) => {
+                            undeclared.borrow_mut().insert(key);
+                            Value::Missing
+                        }
+                        found => found,
+                    },
+                    other => other.get(key),
+                };
             }
             Ok(value)
         }
@@ -857,8 +595,9 @@ mod tests {
 
     use serde_json::{Value as Json, json};
 
-    use super::{Obj, Value};
-    use crate::codegen::context::{self, Context};
+    use super::Value;
+    use crate::codegen::context::{self, Context, Ty};
+    use crate::codegen::view::View;
     use crate::codegen::{Templates, render};
     use crate::model::resolve::resolve;
     use crate::model::{self, ImportPaths};
@@ -872,8 +611,8 @@ mod tests {
         crate::test_schemas().into_iter().filter(valid).collect()
     }
 
-    /// Each schema's context under the default config, and under one that sets every option
-    /// the built-in templates read and serves and calls every role.
+    /// Each schema's context under the default config, under one that sets every option the
+    /// built-in templates read and serves and calls every role, and under roles given as text.
     fn contexts() -> Vec<(String, Context)> {
         let mut contexts = Vec::new();
         for path in schemas() {
@@ -889,31 +628,45 @@ mod tests {
                 "hostClassName": "Outside", "handlersClassName": "Served",
                 "package": "pkg", "module": "example.com/m", "use": "generated", "import": "./m",
             });
-            let Json::Object(options) = options else {
-                unreachable!()
-            };
+            // Roles as the old comma-separated string, the host's only the first.
+            let roles_text = json!({
+                "handlerRoles": roles.join(","), "hostRoles": roles.first(), "guestFeature": "guest",
+            });
             let name = path.display().to_string();
-            contexts.push((
-                name.clone(),
-                context::build(&resolve(&schema).unwrap(), Default::default()),
-            ));
-            contexts.push((
-                format!("{name} (options)"),
-                context::build(&resolve(&schema).unwrap(), options),
-            ));
+            let resolved = resolve(&schema).unwrap();
+            contexts.push((name.clone(), context::build(&resolved, Default::default())));
+            for (shape, config) in [("options", options), ("roles as text", roles_text)] {
+                let Json::Object(config) = config else {
+                    unreachable!()
+                };
+                contexts.push((
+                    format!("{name} ({shape})"),
+                    context::build(&resolved, config),
+                ));
+            }
         }
         contexts
     }
 
+    /// A built-in template that falls back to handlebars runs ten times slower: every one must
+    /// run here, on every schema and config shape, and write what handlebars writes.
     #[test]
-    fn built_in_templates_render_here_exactly_as_handlebars_renders_them() {
+    fn built_in_templates_never_fall_back_and_render_as_handlebars_does() {
+        // What the built-in templates ask of views that lack it, to tell them apart: whether
+        // a type (or an operation) has `parameters`.
+        let asked_of_others = BTreeSet::from(["parameters"]);
         let templates = Templates::load(None).unwrap();
         let names: Vec<&str> = templates.list().map(|(name, _)| name).collect();
         assert!(names.len() >= 9, "{names:?}");
         for (schema, context) in contexts() {
             for name in &names {
-                let direct = super::render(&templates, name, &context)
+                let (direct, undeclared) = super::render_noting(&templates, name, &context)
                     .unwrap_or_else(|| panic!("{name} fell back to handlebars on {schema}"));
+                let unknown: Vec<_> = undeclared.difference(&asked_of_others).collect();
+                assert!(
+                    unknown.is_empty(),
+                    "{name} asks for {unknown:?} on {schema}"
+                );
                 let reference = templates.render_with_handlebars(name, &context).unwrap();
                 assert!(direct == reference, "{name} on {schema} differs");
             }
@@ -984,7 +737,7 @@ mod tests {
             let json = serde_json::to_value(&context).unwrap();
             let mut keys = BTreeSet::new();
             collect_keys(&json, &mut keys);
-            compare(&Value::Obj(Obj::Context(&context)), &json, &keys, &schema);
+            compare(&Value::Obj(&context), &json, &keys, &schema);
         }
     }
 
@@ -1021,9 +774,84 @@ mod tests {
                 }
             }
             scalar => assert!(
-                value.scalar().ok().as_ref() == Some(scalar),
+                serde_json::to_value(value).ok().as_ref() == Some(scalar),
                 "{at}: differs from {scalar}"
             ),
         }
+    }
+
+    /// A type given back to a helper as JSON (what handlebars does) reads back as itself.
+    #[test]
+    fn types_read_back_from_their_json_form() {
+        fn each_ty(value: &Value, out: &mut Vec<Ty>) {
+            match value {
+                Value::Obj(view) => {
+                    if let Some(ty) = view.as_ty() {
+                        out.push(ty.clone());
+                    }
+                    view.each(&mut |_, inner| each_ty(&inner, out));
+                }
+                Value::List(list) => (0..list.len()).for_each(|i| each_ty(&list.get(i), out)),
+                _ => {}
+            }
+        }
+        let mut tys = Vec::new();
+        for (_, context) in contexts() {
+            each_ty(&Value::Obj(&context), &mut tys);
+        }
+        assert!(
+            tys.iter()
+                .any(|t| matches!(t, Ty::Named { boxed: true, .. }))
+        );
+        assert!(tys.iter().any(|t| matches!(
+            t,
+            Ty::Named {
+                resolved: Some(_),
+                ..
+            }
+        )));
+        for ty in tys {
+            ty.each(&mut |key, _| assert!(ty.declares(key), "{key}"));
+            let json = serde_json::to_value(&ty).unwrap();
+            assert_eq!(
+                serde_json::from_value::<Ty>(json.clone()).unwrap(),
+                ty,
+                "{json}"
+            );
+        }
+    }
+
+    /// `@root` and `../` are known by handlebars' own segments for them, not by its private
+    /// names: if its parser changes them, this fails.
+    #[test]
+    fn root_and_parent_paths_run_here() {
+        let (root, up) = super::ruled_segments().expect("handlebars parses `@root` and `../`");
+        assert!(root != up);
+        let dir = std::env::temp_dir().join(format!("wapc-paths-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let source = "{{#each types}}{{@root.namespace}}.{{name}}/{{../namespace}}{{#each fields}}\
+                      [{{@../index}}{{@index}} {{../../namespace}}]{{/each}} {{/each}}\
+                      {{#each namespace}}no{{else}}not a list{{/each}}, then on";
+        std::fs::write(dir.join("paths.hbs"), source).unwrap();
+        let templates = Templates::load(Some(&dir)).unwrap();
+        let schema = model::load_str(
+            "t.widl",
+            "namespace \"ns\"\ntype A { a: string b: i64 }\ntype B { c: A }",
+        )
+        .unwrap();
+        let context = context::build(
+            &crate::model::resolve::resolve(&schema).unwrap(),
+            Default::default(),
+        );
+        let direct = super::render(&templates, "paths", &context).expect("runs here");
+        assert_eq!(
+            direct,
+            templates.render_with_handlebars("paths", &context).unwrap()
+        );
+        assert_eq!(
+            direct,
+            "ns.A/ns[00 ns][01 ns] ns.B/ns[10 ns] not a list, then on"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -10,10 +10,12 @@
 pub mod config;
 pub mod context;
 mod direct;
+mod helpers;
 mod lang;
 mod names;
 pub(crate) mod output;
 pub mod render;
+mod view;
 pub mod watch;
 
 use std::io::Read as _;
@@ -234,6 +236,8 @@ pub(crate) fn render_document(
     let resolved = resolve(&schema).map_err(Diagnostics::from)?;
     let contexts: Vec<OnceLock<context::Context>> =
         configs.iter().map(|_| OnceLock::new()).collect();
+    let json_contexts: Vec<render::JsonContext> =
+        configs.iter().map(|_| Default::default()).collect();
     let render = |index: usize, relative: &String, target: &config::Target| {
         let output = output_path(relative);
         output::check_inside(&output.to_string_lossy(), options.allow_outside)
@@ -256,7 +260,7 @@ pub(crate) fn render_document(
         }
         let started = Instant::now();
         let mut content = templates
-            .render(&template, context)
+            .render_sharing(&template, context, &json_contexts[shared])
             .map_err(Diagnostics::from)?;
         if options.format
             && let Some(formatter) = language.and_then(|language| language.formatter.as_ref())
@@ -306,7 +310,7 @@ pub(crate) fn render_document(
     };
     // The resolved form borrows the schema, and is small beside it.
     drop(resolved);
-    free_elsewhere((schema, contexts));
+    free_elsewhere((schema, contexts, json_contexts));
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();
     for result in rendered {

@@ -202,12 +202,23 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.render_sharing(name, context, &JsonContext::default())
+    }
+
+    /// [`Templates::render`], where `json` is the JSON form of `context` that every template
+    /// rendered from it shares, made only if one falls back to handlebars.
+    pub fn render_sharing(
+        &self,
+        name: &str,
+        context: &Context,
+        json: &JsonContext,
+    ) -> Result<String, Diagnostic> {
         if let Some(Err(error)) = self.compiled(name) {
             return Err(error.clone());
         }
         match super::direct::render(self, name, context) {
             Some(text) => Ok(text),
-            None => self.render_with_handlebars(name, context),
+            None => self.render_json(name, json.of(context)?),
         }
     }
 
@@ -218,7 +229,11 @@ impl Templates {
         name: &str,
         context: &Context,
     ) -> Result<String, Diagnostic> {
-        self.handlebars().render(name, context).map_err(|error| {
+        self.render_json(name, JsonContext::default().of(context)?)
+    }
+
+    fn render_json(&self, name: &str, data: &HbContext) -> Result<String, Diagnostic> {
+        (self.handlebars().render_with_context(name, data)).map_err(|error| {
             let template = error.template_name.as_deref().unwrap_or(name);
             let message = format!("template `{template}`: {}", error.reason());
             let position = error.line_no.zip(error.column_no);
@@ -243,6 +258,22 @@ impl Templates {
             }
             registry
         })
+    }
+}
+
+/// A context's JSON form, which handlebars reads: made when a template first falls back to
+/// handlebars, then shared by every template rendered from that context.
+#[derive(Default)]
+pub struct JsonContext(OnceLock<Result<HbContext, Diagnostic>>);
+
+impl JsonContext {
+    fn of(&self, context: &Context) -> Result<&HbContext, Diagnostic> {
+        let made = self.0.get_or_init(|| {
+            HbContext::wraps(context).map_err(|error| {
+                Diagnostic::error(format!("cannot give the context to handlebars: {error}"))
+            })
+        });
+        made.as_ref().map_err(Clone::clone)
     }
 }
 
@@ -587,7 +618,8 @@ const COMMON: LanguageHelpers = LanguageHelpers {
     type_exprs: &[],
 };
 
-/// Registers every helper (case conversion, each language's spellings, `doc`, `include`).
+/// Registers every helper (case conversion, each language's spellings, those of `helpers.rs`,
+/// `include`).
 pub(crate) fn register_helpers(registry: &mut Handlebars<'static>) {
     for language in std::iter::once(&COMMON).chain(LANGUAGES.map(|language| &language.helpers)) {
         for &(name, convert) in language.strings {
@@ -602,20 +634,7 @@ pub(crate) fn register_helpers(registry: &mut Handlebars<'static>) {
             });
         }
     }
-    // `{{doc text "///" "    "}}`; nothing for null.
-    register_text(registry, "doc", |h| {
-        let mut out = String::new();
-        if let Some(text) = h.param(0).and_then(|p| p.value().as_str()) {
-            let indent = h.param(2).and_then(|p| p.value().as_str()).unwrap_or("");
-            doc(text, str_param(h, 1)?, indent, &mut out);
-        }
-        Ok(out)
-    });
-    // `{{indent code "    "}}`: `code` with `indent` after each line break inside it, for
-    // multi-line text written at an indented place (the template indents the first line).
-    register_text(registry, "indent", |h| {
-        Ok(indent(str_param(h, 0)?, str_param(h, 1)?))
-    });
+    super::helpers::register(registry);
     registry.register_helper("include", Box::new(Include));
 }
 
@@ -695,22 +714,39 @@ impl HelperDef for Include {
         let template = registry
             .get_template(name)
             .ok_or_else(|| RenderErrorReason::PartialNotFound(name.to_string()))?;
-        thread_local! {
-            static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-        }
-        let depth = DEPTH.get();
-        if depth >= MAX_INCLUDE_DEPTH {
-            return Err(RenderErrorReason::Other(too_deep_include(name)).into());
-        }
-        DEPTH.set(depth + 1);
-        let rendered = include(h, template, registry, context, render_context, out);
-        DEPTH.set(depth);
-        rendered
+        let _deeper = IncludeDepth::enter()
+            .ok_or_else(|| RenderErrorReason::Other(too_deep_include(name)))?;
+        include(h, template, registry, context, render_context, out)
     }
 }
 
 /// How deeply `include`s may nest: a template that includes itself would recurse forever.
 pub(super) const MAX_INCLUDE_DEPTH: usize = 64;
+
+thread_local! {
+    static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One level of `include` on this thread, whichever engine renders it; dropped on leaving.
+pub(super) struct IncludeDepth(());
+
+impl IncludeDepth {
+    /// One level deeper; `None` past [`MAX_INCLUDE_DEPTH`].
+    pub(super) fn enter() -> Option<IncludeDepth> {
+        let depth = INCLUDE_DEPTH.get();
+        if depth >= MAX_INCLUDE_DEPTH {
+            return None;
+        }
+        INCLUDE_DEPTH.set(depth + 1);
+        Some(IncludeDepth(()))
+    }
+}
+
+impl Drop for IncludeDepth {
+    fn drop(&mut self) {
+        INCLUDE_DEPTH.set(INCLUDE_DEPTH.get() - 1);
+    }
+}
 
 fn too_deep_include(name: &str) -> String {
     format!("`{name}` is included more than {MAX_INCLUDE_DEPTH} deep: does it include itself?")

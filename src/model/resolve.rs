@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Schema;
 use crate::diagnostic::Diagnostic;
@@ -23,13 +23,25 @@ pub struct DefId(u32);
 pub struct UseId(u32);
 
 /// What a reference to a definition names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Type,
     Enum,
     Union,
     Alias,
+}
+
+impl Kind {
+    /// The keyword that defines it, as templates see it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Kind::Type => "type",
+            Kind::Enum => "enum",
+            Kind::Union => "union",
+            Kind::Alias => "alias",
+        }
+    }
 }
 
 /// A type as used in a field, parameter, result, union member or alias. Its parts are uses
