@@ -18,9 +18,7 @@ use super::lang::LANGUAGES;
 use super::names::{Case, case};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::input;
-
-/// The largest template file read; the built-in ones are a few KiB.
-pub const MAX_TEMPLATE_SIZE: u64 = 16 << 20;
+use crate::limits::{MAX_INCLUDE_DEPTH, MAX_TEMPLATE_NESTING, MAX_TEMPLATE_SIZE};
 
 /// Every file under `templates/`, by name (its path without `.hbs`).
 const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -173,7 +171,8 @@ impl Templates {
                 let before = &entry.source[..offset];
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                let reason = format!("blocks or subexpressions nest more than {MAX_NESTING} deep");
+                let reason =
+                    format!("blocks or subexpressions nest more than {MAX_TEMPLATE_NESTING} deep");
                 return Err(invalid(Some((line, column)), reason));
             }
             Template::compile_with_name(&entry.source, name.to_string())
@@ -399,12 +398,7 @@ impl PartialGraph {
     }
 }
 
-/// How deeply a template's blocks (with their `else if` chains) and subexpressions may nest.
-/// Parsing and rendering recurse once per level, so a limit keeps hostile templates from
-/// overflowing the stack; real templates use a handful of levels.
-const MAX_NESTING: usize = 64;
-
-/// Where `source` first nests deeper than [`MAX_NESTING`], if it does. Counts `{{#`, each
+/// Where `source` first nests deeper than [`MAX_TEMPLATE_NESTING`], if it does. Counts `{{#`, each
 /// `{{else ...}}` chained after it, and `(` inside tags; a count inside a comment or string
 /// errs on the safe side.
 fn too_deep(source: &str) -> Option<usize> {
@@ -424,7 +418,7 @@ fn too_deep(source: &str) -> Option<usize> {
                 ')' => parens = parens.saturating_sub(1),
                 _ => {}
             }
-            if depth + parens > MAX_NESTING {
+            if depth + parens > MAX_TEMPLATE_NESTING {
                 return Some(at);
             }
         }
@@ -438,7 +432,7 @@ fn too_deep(source: &str) -> Option<usize> {
         {
             *last += 1;
         }
-        if blocks.iter().sum::<usize>() > MAX_NESTING {
+        if blocks.iter().sum::<usize>() > MAX_TEMPLATE_NESTING {
             return Some(at);
         }
         rest = &tag[end..];
@@ -719,9 +713,6 @@ impl HelperDef for Include {
         include(h, template, registry, context, render_context, out)
     }
 }
-
-/// How deeply `include`s may nest: a template that includes itself would recurse forever.
-pub(super) const MAX_INCLUDE_DEPTH: usize = 64;
 
 thread_local! {
     static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
