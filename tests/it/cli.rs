@@ -130,10 +130,10 @@ fn check_several_files_reports_every_invalid_one() {
     error: field `x` is defined more than once in type `T`
      --> other.widl:3:3
       |
+    2 |   x: string
+      |   - first defined here
     3 |   x: i32
       |   ^
-      |
-      = note: first defined on line 2
     ");
 }
 

@@ -656,8 +656,7 @@ fn two_imports_clashing() {
     write(&dir, "two.widl", "type Thing { two: string }\n");
     insta::assert_snapshot!(load_err(&dir, &[]), @"
     error: `Thing` is imported more than once, from different definitions
-     |
-     = note: in [DIR]/main.widl
+    --> [DIR]/main.widl
     ");
 }
 

@@ -47,7 +47,6 @@ impl<'a> Validator<'a> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for field in &t.fields {
             if let Some(first) = seen.insert(&field.name.value, field.name.span) {
-                let line = self.line_of(first);
                 self.errors.push(
                     Diagnostic::at(
                         self.file,
@@ -57,7 +56,7 @@ impl<'a> Validator<'a> {
                             field.name.value, t.name.value
                         ),
                     )
-                    .with_note(format!("first defined on line {line}")),
+                    .with_secondary(self.file, first, "first defined here"),
                 );
             }
             let what = format!("field `{}` of type `{}`", field.name.value, t.name.value);
@@ -83,7 +82,6 @@ impl<'a> Validator<'a> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for op in operations {
             if let Some(first) = seen.insert(&op.name.value, op.name.span) {
-                let line = self.line_of(first);
                 self.errors.push(
                     Diagnostic::at(
                         self.file,
@@ -93,7 +91,7 @@ impl<'a> Validator<'a> {
                             op.name.value
                         ),
                     )
-                    .with_note(format!("first defined on line {line}")),
+                    .with_secondary(self.file, first, "first defined here"),
                 );
             }
             let mut sites = outer.to_vec();
@@ -113,7 +111,6 @@ impl<'a> Validator<'a> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for p in &op.parameters {
             if let Some(first) = seen.insert(&p.name.value, p.name.span) {
-                let line = self.line_of(first);
                 self.errors.push(
                     Diagnostic::at(
                         self.file,
@@ -123,7 +120,7 @@ impl<'a> Validator<'a> {
                             p.name.value, op.name.value
                         ),
                     )
-                    .with_note(format!("first defined on line {line}")),
+                    .with_secondary(self.file, first, "first defined here"),
                 );
             }
             let what = format!(
@@ -148,7 +145,6 @@ impl<'a> Validator<'a> {
         let mut indexes: HashMap<i64, Span> = HashMap::new();
         for value in &e.values {
             if let Some(first) = names.insert(&value.name.value, value.name.span) {
-                let line = self.line_of(first);
                 self.errors.push(
                     Diagnostic::at(
                         self.file,
@@ -158,7 +154,7 @@ impl<'a> Validator<'a> {
                             value.name.value, e.name.value
                         ),
                     )
-                    .with_note(format!("first defined on line {line}")),
+                    .with_secondary(self.file, first, "first defined here"),
                 );
             }
             if value.index.value < 0 {
@@ -170,7 +166,6 @@ impl<'a> Validator<'a> {
                     ),
                 );
             } else if let Some(first) = indexes.insert(value.index.value, value.index.span) {
-                let line = self.line_of(first);
                 self.errors.push(
                     Diagnostic::at(
                         self.file,
@@ -180,7 +175,7 @@ impl<'a> Validator<'a> {
                             value.index.value, e.name.value
                         ),
                     )
-                    .with_note(format!("first used on line {line}")),
+                    .with_secondary(self.file, first, "first used here"),
                 );
             }
             let sites = [outer[0], site("ENUM_VALUE", &value.annotations)];

@@ -50,24 +50,24 @@ impl<'a> Validator<'a> {
             // The same definition reached through two imports is one definition.
             Some(existing) if existing.definition == definition => {}
             Some(existing) => {
-                let note = match existing.imported_from {
-                    Some(file) => format!("the other definition is imported from `{file}`"),
-                    None => format!(
-                        "first defined on line {}",
-                        self.file.position(existing.definition.span().start).line
-                    ),
-                };
                 if imported_from.is_none() {
                     let message = format!("{what} is defined more than once");
-                    self.errors
-                        .push(Diagnostic::at(self.file, name.span, message).with_note(note));
+                    let error = Diagnostic::at(self.file, name.span, message);
+                    self.errors.push(match existing.imported_from {
+                        Some(file) => error
+                            .with_note(format!("the other definition is imported from `{file}`")),
+                        None => {
+                            let first = existing.definition.name().map(|name| name.span);
+                            let first = first.unwrap_or(existing.definition.span());
+                            error.with_secondary(self.file, first, "first defined here")
+                        }
+                    });
                 } else {
                     // Two imports that clash: only the importing file can be pointed at.
                     let message =
                         format!("{what} is imported more than once, from different definitions");
-                    self.errors.push(
-                        Diagnostic::error(message).with_note(format!("in {}", self.file.name)),
-                    );
+                    self.errors
+                        .push(Diagnostic::in_file(self.file.name.clone(), message));
                 }
             }
         }
