@@ -5,7 +5,7 @@
 //!
 //! | message                                                           | test                          |
 //! |-------------------------------------------------------------------|-------------------------------|
-//! | `X` is defined more than once (a label at its first definition)    | duplicate_definitions         |
+//! | `X` is defined more than once (a label at its first definition)   | duplicate_definitions         |
 //! | directive `@x` is defined more than once                          | duplicate_definitions         |
 //! | `X` is defined more than once (the other is imported from ...)    | imports.rs                    |
 //! | `X` is imported more than once, from different definitions       | imports.rs                    |
