@@ -20,7 +20,6 @@ pub mod watch;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value as Json};
@@ -222,7 +221,6 @@ pub(crate) fn render_document(
         Some(dir) => dir.join(relative),
         None => PathBuf::from(relative),
     };
-    // Targets with the same config share one context, built by whichever needs it first.
     let mut configs: Vec<Map<String, Json>> = Vec::new();
     for (relative, target) in &document.generates {
         let mut config = document.config.clone();
@@ -230,23 +228,37 @@ pub(crate) fn render_document(
         guest_feature(&mut config, target, &base.join(output_path(relative)));
         configs.push(config);
     }
-    let first_with_config: Vec<usize> = (0..configs.len())
-        .map(|i| configs.iter().position(|c| *c == configs[i]).unwrap_or(i))
-        .collect();
+    // Targets with the same config share one context: `context_of` says which.
+    let mut distinct: Vec<&Map<String, Json>> = Vec::new();
+    let mut context_of = Vec::with_capacity(configs.len());
+    for config in &configs {
+        context_of.push(match distinct.iter().position(|c| *c == config) {
+            Some(index) => index,
+            None => {
+                distinct.push(config);
+                distinct.len() - 1
+            }
+        });
+    }
     let resolved = resolve(&schema).map_err(Diagnostics::from)?;
-    let contexts: Vec<OnceLock<context::Context>> =
-        configs.iter().map(|_| OnceLock::new()).collect();
+    let contexts: Vec<context::Context> = (distinct.into_iter())
+        .map(|config| context::build(&resolved, config.clone()))
+        .collect();
     let json_contexts: Vec<render::JsonContext> =
-        configs.iter().map(|_| Default::default()).collect();
+        contexts.iter().map(|_| Default::default()).collect();
+    // The contexts hold all that rendering needs: the schema, on a large one most of the
+    // memory in use, is freed before the output is made rather than after.
+    let sources: Vec<String> = schema.files.iter().map(|f| f.name.clone()).collect();
+    drop(resolved);
+    free_elsewhere(schema);
     let render = |index: usize, relative: &String, target: &config::Target| {
         let output = output_path(relative);
         output::check_inside(&output.to_string_lossy(), options.allow_outside)
             .map_err(|m| document.target_errors(relative, [m]))?;
         let template =
             template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
-        let shared = first_with_config[index];
-        let context =
-            contexts[shared].get_or_init(|| context::build(&resolved, configs[shared].clone()));
+        let shared = context_of[index];
+        let context = &contexts[shared];
         let language = lang::of_output(&output);
         let clashes = language.map_or_else(Vec::new, |language| names::check(language, context));
         if !clashes.is_empty() {
@@ -274,7 +286,7 @@ pub(crate) fn render_document(
             template,
             outcome,
             content,
-            sources: schema.files.iter().map(|f| f.name.clone()).collect(),
+            sources: sources.clone(),
             elapsed: started.elapsed(),
         })
     };
@@ -308,9 +320,7 @@ pub(crate) fn render_document(
                 .collect()
         })
     };
-    // The resolved form borrows the schema, and is small beside it.
-    drop(resolved);
-    free_elsewhere((schema, contexts, json_contexts));
+    free_elsewhere((contexts, json_contexts));
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();
     for result in rendered {
