@@ -14,9 +14,11 @@ type Built<T> = Result<T, Diagnostic>;
 pub(super) fn document(
     file: &Arc<SourceFile>,
     pair: Pair<'_, Rule>,
+    base: usize,
 ) -> Result<Document, Diagnostics> {
     let mut builder = Builder {
         file,
+        base,
         errors: Diagnostics::default(),
     };
     let mut definitions = Vec::new();
@@ -45,6 +47,8 @@ pub(super) fn document(
 
 struct Builder<'f> {
     file: &'f Arc<SourceFile>,
+    /// The offset in the file of the text that was parsed, added to every span.
+    base: usize,
     /// Errors in literals (bad escapes, numbers out of range); the build goes on past them.
     errors: Diagnostics,
 }
@@ -56,8 +60,7 @@ struct Children<'i> {
 }
 
 impl<'i> Children<'i> {
-    fn of(pair: Pair<'i, Rule>) -> Self {
-        let parent = span_of(&pair);
+    fn of(pair: Pair<'i, Rule>, parent: Span) -> Self {
         Children {
             inner: pair.into_inner().peekable(),
             parent,
@@ -98,7 +101,7 @@ fn internal(file: &Arc<SourceFile>, span: Span) -> Diagnostic {
 /// The span of a pair, ending at its last token. Pest counts the whitespace and comments after
 /// that token as part of the rule when an optional part that could follow is absent (`@a`
 /// then a newline, a field with no annotations), which would stretch carets over them.
-fn span_of(pair: &Pair<'_, Rule>) -> Span {
+fn local_span(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
     let len = match pair.as_rule() {
         // The text of a string is all content, spaces included.
@@ -168,10 +171,10 @@ impl Builder<'_> {
         description: Option<Pair<'_, Rule>>,
         pair: Pair<'_, Rule>,
     ) -> Built<Definition> {
-        let mut span = span_of(&pair);
+        let mut span = self.span_of(&pair);
         let description = match description {
             Some(described) => {
-                span.start = described.as_span().start();
+                span.start = self.base + described.as_span().start();
                 Some(self.string_literal(described)?)
             }
             None => None,
@@ -204,7 +207,7 @@ impl Builder<'_> {
 
     fn namespace(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<NamespaceDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_namespace)?;
         let name = self.name_or_string(c.next(self.file)?)?;
         let annotations = self.annotations(&mut c)?;
@@ -218,17 +221,17 @@ impl Builder<'_> {
 
     fn import(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<ImportDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_import)?;
         let all = c.take(Rule::import_all).is_some();
         let mut names = Vec::new();
         if let Some(list) = c.take(Rule::import_names) {
             for item in list.into_inner() {
-                let item_span = span_of(&item);
-                let mut parts = Children::of(item);
-                let name = to_name(parts.expect(self.file, Rule::name)?);
+                let item_span = self.span_of(&item);
+                let mut parts = self.children(item);
+                let name = self.name(parts.expect(self.file, Rule::name)?);
                 let alias = match parts.take(Rule::kw_as) {
-                    Some(_) => Some(to_name(parts.expect(self.file, Rule::name)?)),
+                    Some(_) => Some(self.name(parts.expect(self.file, Rule::name)?)),
                     None => None,
                 };
                 names.push(ImportName {
@@ -253,14 +256,14 @@ impl Builder<'_> {
 
     fn type_def(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<TypeDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_type)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let interfaces = match c.take(Rule::implements) {
             Some(list) => list
                 .into_inner()
                 .filter(|p| p.as_rule() == Rule::name)
-                .map(to_name)
+                .map(|p| self.name(p))
                 .collect(),
             None => Vec::new(),
         };
@@ -281,10 +284,10 @@ impl Builder<'_> {
     }
 
     fn field(&mut self, pair: Pair<'_, Rule>) -> Built<FieldDefinition> {
-        let span = span_of(&pair);
-        let mut c = Children::of(pair);
+        let span = self.span_of(&pair);
+        let mut c = self.children(pair);
         let description = self.description(&mut c)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let ty = self.type_ref(c.expect(self.file, Rule::type_ref)?)?;
         let default = self.default_value(&mut c)?;
         let annotations = self.annotations(&mut c)?;
@@ -301,7 +304,7 @@ impl Builder<'_> {
     fn default_value(&mut self, c: &mut Children<'_>) -> Built<Option<Value>> {
         match c.take(Rule::default_value) {
             Some(pair) => {
-                let mut inner = Children::of(pair);
+                let mut inner = self.children(pair);
                 Ok(Some(self.value(inner.next(self.file)?)?))
             }
             None => Ok(None),
@@ -310,7 +313,7 @@ impl Builder<'_> {
 
     fn interface(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<InterfaceDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_interface)?;
         let annotations = self.annotations(&mut c)?;
         let operations = self.operations(&mut c)?;
@@ -324,9 +327,9 @@ impl Builder<'_> {
 
     fn role(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<RoleDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_role)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let annotations = self.annotations(&mut c)?;
         let operations = self.operations(&mut c)?;
         Ok(RoleDefinition {
@@ -346,10 +349,10 @@ impl Builder<'_> {
     }
 
     fn operation(&mut self, pair: Pair<'_, Rule>) -> Built<OperationDefinition> {
-        let span = span_of(&pair);
-        let mut c = Children::of(pair);
+        let span = self.span_of(&pair);
+        let mut c = self.children(pair);
         let description = self.description(&mut c)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let params = c.next(self.file)?;
         let unary = params.as_rule() == Rule::unary_parameter;
         let parameters = params
@@ -374,8 +377,8 @@ impl Builder<'_> {
 
     /// `: void` means the same as no return type at all.
     fn return_type(&mut self, pair: Pair<'_, Rule>) -> Built<Option<TypeRef>> {
-        let span = span_of(&pair);
-        let mut c = Children::of(pair);
+        let span = self.span_of(&pair);
+        let mut c = self.children(pair);
         let stream = c.take(Rule::stream).is_some();
         let ty = self.type_ref(c.expect(self.file, Rule::type_ref)?)?;
         Ok(match ty {
@@ -389,11 +392,11 @@ impl Builder<'_> {
     }
 
     fn parameter(&mut self, pair: Pair<'_, Rule>) -> Built<ParameterDefinition> {
-        let span = span_of(&pair);
-        let mut c = Children::of(pair);
+        let span = self.span_of(&pair);
+        let mut c = self.children(pair);
         let description = self.description(&mut c)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
-        let stream = c.take(Rule::stream).map(|s| span_of(&s));
+        let name = self.name(c.expect(self.file, Rule::name)?);
+        let stream = c.take(Rule::stream).map(|s| self.span_of(&s));
         let mut ty = self.type_ref(c.expect(self.file, Rule::type_ref)?)?;
         if let Some(stream) = stream {
             ty = TypeRef::Stream {
@@ -415,9 +418,9 @@ impl Builder<'_> {
 
     fn union(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<UnionDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_union)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let annotations = self.annotations(&mut c)?;
         let types = c
             .all(Rule::type_ref)
@@ -435,9 +438,9 @@ impl Builder<'_> {
 
     fn enum_def(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<EnumDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_enum)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let annotations = self.annotations(&mut c)?;
         let values = c
             .all(Rule::enum_value)
@@ -454,14 +457,14 @@ impl Builder<'_> {
     }
 
     fn enum_value(&mut self, pair: Pair<'_, Rule>) -> Built<EnumValueDefinition> {
-        let span = span_of(&pair);
-        let mut c = Children::of(pair);
+        let span = self.span_of(&pair);
+        let mut c = self.children(pair);
         let description = self.description(&mut c)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let index_pair = c.expect(self.file, Rule::int)?;
         let index = IntLiteral {
             value: self.int(&index_pair),
-            span: span_of(&index_pair),
+            span: self.span_of(&index_pair),
         };
         let display = match c.take(Rule::kw_as) {
             Some(_) => Some(self.string_literal(c.expect(self.file, Rule::string)?)?),
@@ -480,7 +483,7 @@ impl Builder<'_> {
 
     fn alias(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<AliasDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_alias)?;
         let name = self.name_or_string(c.next(self.file)?)?;
         let ty = self.type_ref(c.expect(self.file, Rule::type_ref)?)?;
@@ -496,9 +499,9 @@ impl Builder<'_> {
 
     fn directive(&mut self, head: Head, pair: Pair<'_, Rule>) -> Built<DirectiveDefinition> {
         let Head { description, span } = head;
-        let mut c = Children::of(pair);
+        let mut c = self.children(pair);
         c.expect(self.file, Rule::kw_directive)?;
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let parameters = match c.take(Rule::parameters) {
             Some(list) => list
                 .into_inner()
@@ -507,15 +510,15 @@ impl Builder<'_> {
             None => Vec::new(),
         };
         c.expect(self.file, Rule::kw_on)?;
-        let locations = to_locations(c.expect(self.file, Rule::locations)?);
+        let locations = self.locations(c.expect(self.file, Rule::locations)?);
         c.take(Rule::kw_require);
         let mut requires = Vec::new();
         for pair in c.all(Rule::directive_require) {
-            let span = span_of(&pair);
-            let mut r = Children::of(pair);
-            let directive = to_name(r.expect(self.file, Rule::name)?);
+            let span = self.span_of(&pair);
+            let mut r = self.children(pair);
+            let directive = self.name(r.expect(self.file, Rule::name)?);
             r.expect(self.file, Rule::kw_on)?;
-            let locations = to_locations(r.expect(self.file, Rule::locations)?);
+            let locations = self.locations(r.expect(self.file, Rule::locations)?);
             requires.push(DirectiveRequire {
                 directive,
                 locations,
@@ -540,9 +543,9 @@ impl Builder<'_> {
     }
 
     fn annotation(&mut self, pair: Pair<'_, Rule>) -> Built<Annotation> {
-        let span = span_of(&pair);
-        let mut c = Children::of(pair);
-        let name = to_name(c.expect(self.file, Rule::name)?);
+        let span = self.span_of(&pair);
+        let mut c = self.children(pair);
+        let name = self.name(c.expect(self.file, Rule::name)?);
         let mut arguments = Vec::new();
         if let Some(list) = c.take(Rule::arguments) {
             for argument in list.into_inner() {
@@ -557,12 +560,12 @@ impl Builder<'_> {
     }
 
     fn argument(&mut self, pair: Pair<'_, Rule>) -> Built<Argument> {
-        let span = span_of(&pair);
-        let mut c = Children::of(pair);
+        let span = self.span_of(&pair);
+        let mut c = self.children(pair);
         let inner = c.next(self.file)?;
         if inner.as_rule() == Rule::named_argument {
-            let mut parts = Children::of(inner);
-            let name = to_name(parts.expect(self.file, Rule::name)?);
+            let mut parts = self.children(inner);
+            let name = self.name(parts.expect(self.file, Rule::name)?);
             let value = self.value(parts.next(self.file)?)?;
             return Ok(Argument { name, value, span });
         }
@@ -578,23 +581,23 @@ impl Builder<'_> {
     }
 
     fn type_ref(&mut self, pair: Pair<'_, Rule>) -> Built<TypeRef> {
-        let span = span_of(&pair);
-        let mut c = Children::of(pair);
+        let span = self.span_of(&pair);
+        let mut c = self.children(pair);
         let base = c.next(self.file)?;
-        let base_span = span_of(&base);
+        let base_span = self.span_of(&base);
         let ty = match base.as_rule() {
             Rule::name => TypeRef::Named {
-                name: to_name(base),
+                name: self.name(base),
             },
             Rule::list_type => {
-                let item = Children::of(base).expect(self.file, Rule::type_ref)?;
+                let item = self.children(base).expect(self.file, Rule::type_ref)?;
                 TypeRef::List {
                     item: Box::new(self.type_ref(item)?),
                     span: base_span,
                 }
             }
             Rule::map_type => {
-                let mut kv = Children::of(base);
+                let mut kv = self.children(base);
                 let key = self.type_ref(kv.expect(self.file, Rule::type_ref)?)?;
                 let value = self.type_ref(kv.expect(self.file, Rule::type_ref)?)?;
                 TypeRef::Map {
@@ -615,7 +618,7 @@ impl Builder<'_> {
     }
 
     fn value(&mut self, pair: Pair<'_, Rule>) -> Built<Value> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         Ok(match pair.as_rule() {
             Rule::string | Rule::block_string => {
                 let literal = self.string_literal(pair)?;
@@ -651,8 +654,8 @@ impl Builder<'_> {
             Rule::object_value => {
                 let mut fields = Vec::new();
                 for field in pair.into_inner() {
-                    let field_span = span_of(&field);
-                    let mut c = Children::of(field);
+                    let field_span = self.span_of(&field);
+                    let mut c = self.children(field);
                     let name = self.name_or_string(c.next(self.file)?)?;
                     let value = self.value(c.next(self.file)?)?;
                     fields.push(ObjectField {
@@ -671,7 +674,7 @@ impl Builder<'_> {
         pair.as_str().parse().unwrap_or_else(|_| {
             self.errors.push(Diagnostic::at(
                 self.file,
-                span_of(pair),
+                self.span_of(pair),
                 "integer is out of range (it must fit in 64 bits)",
             ));
             0
@@ -684,7 +687,7 @@ impl Builder<'_> {
             _ => {
                 self.errors.push(Diagnostic::at(
                     self.file,
-                    span_of(pair),
+                    self.span_of(pair),
                     "number is out of range for a 64-bit float",
                 ));
                 0.0
@@ -694,7 +697,7 @@ impl Builder<'_> {
 
     fn name_or_string(&mut self, pair: Pair<'_, Rule>) -> Built<Name> {
         match pair.as_rule() {
-            Rule::name => Ok(to_name(pair)),
+            Rule::name => Ok(self.name(pair)),
             Rule::string => {
                 let literal = self.string_literal(pair)?;
                 Ok(Name {
@@ -702,12 +705,12 @@ impl Builder<'_> {
                     span: literal.span,
                 })
             }
-            _ => Err(internal(self.file, span_of(&pair))),
+            _ => Err(internal(self.file, self.span_of(&pair))),
         }
     }
 
     fn string_literal(&mut self, pair: Pair<'_, Rule>) -> Built<StringLiteral> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let quotes = if pair.as_rule() == Rule::block_string {
             3
         } else {
@@ -730,17 +733,28 @@ impl Builder<'_> {
         };
         Ok(StringLiteral { value, span })
     }
-}
 
-fn to_name(pair: Pair<'_, Rule>) -> Name {
-    Name {
-        value: pair.as_str().to_string(),
-        span: span_of(&pair),
+    /// The span of `pair` in the file.
+    fn span_of(&self, pair: &Pair<'_, Rule>) -> Span {
+        let local = local_span(pair);
+        Span::new(self.base + local.start, self.base + local.end)
     }
-}
 
-fn to_locations(pair: Pair<'_, Rule>) -> Vec<Name> {
-    pair.into_inner().map(to_name).collect()
+    fn children<'i>(&self, pair: Pair<'i, Rule>) -> Children<'i> {
+        let parent = self.span_of(&pair);
+        Children::of(pair, parent)
+    }
+
+    fn name(&self, pair: Pair<'_, Rule>) -> Name {
+        Name {
+            value: pair.as_str().to_string(),
+            span: self.span_of(&pair),
+        }
+    }
+
+    fn locations(&self, pair: Pair<'_, Rule>) -> Vec<Name> {
+        pair.into_inner().map(|p| self.name(p)).collect()
+    }
 }
 
 /// Decodes the escapes of a quoted string (the grammar has already checked their shape).

@@ -5,6 +5,7 @@ mod build;
 mod syntax_error;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use pest::Parser as _;
 
@@ -22,48 +23,96 @@ pub(crate) struct WidlParser;
 
 /// Parses one WIDL file. All errors found are returned together.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Document, Diagnostics> {
-    parse_split(file, SPLIT_AT_LEAST)
+    let len = file.text.len();
+    let chunk_len = if len >= SPLIT_AT_LEAST {
+        (len / 8).clamp(*CHUNK_LEN.start(), *CHUNK_LEN.end())
+    } else {
+        usize::MAX
+    };
+    parse_chunked(file, chunk_len)
 }
 
-/// Files at least this long are parsed in two halves at once, on two threads.
+/// Files at least this long are parsed in chunks, by two threads at once.
 const SPLIT_AT_LEAST: usize = 64 * 1024;
 
-fn parse_split(file: &Arc<SourceFile>, split_at_least: usize) -> Result<Document, Diagnostics> {
+/// The bounds on a chunk's length: pest's token queue for a chunk is some 30 times its
+/// length, so chunks keep the queues small, while enough chunks keep both threads busy.
+const CHUNK_LEN: std::ops::RangeInclusive<usize> = 16 * 1024..=256 * 1024;
+
+/// Parses `file` in chunks of at least `chunk_len` bytes that end where definitions do.
+fn parse_chunked(file: &Arc<SourceFile>, chunk_len: usize) -> Result<Document, Diagnostics> {
     let boundaries = check_lexical(file)?;
-    if file.text.len() >= split_at_least
-        && let Some(at) = split_point(&file.text, &boundaries)
-        && let Some(document) = parse_halves(file, at)
+    let starts = chunk_starts(&file.text, &boundaries, chunk_len);
+    if starts.len() > 1
+        && let Some(document) = parse_chunks(file, &starts)
     {
         return Ok(document);
     }
-    parse_text(file, &file.text)
+    parse_text(file, &file.text, 0)
 }
 
-/// Parses `file` as two documents split at `at`, a boundary between definitions; `None` if
-/// either half has an error, which a parse of the whole file then reports as it should.
-fn parse_halves(file: &Arc<SourceFile>, at: usize) -> Option<Document> {
-    // Spaces in place of the first half keep the second half's offsets those of the file.
-    let mut second_text = " ".repeat(at);
-    second_text.push_str(&file.text[at..]);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = std::thread::Builder::new()
+/// Where each chunk of `text` starts: 0, then the first safe boundary at least `chunk_len`
+/// past the start of the chunk before.
+fn chunk_starts(text: &str, boundaries: &[usize], chunk_len: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    for &at in boundaries {
+        if at - starts[starts.len() - 1] >= chunk_len && starts_definition(text, at) {
+            starts.push(at);
+        }
+    }
+    starts
+}
+
+/// Parses the chunks of `file` that start at `starts`, two threads taking them in order;
+/// `None` if any chunk has an error, which a parse of the whole file then reports as it should.
+/// Each chunk's token queue is dropped once its definitions are built, so at most two are alive.
+fn parse_chunks(file: &Arc<SourceFile>, starts: &[usize]) -> Option<Document> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let work = || {
+        let mut parsed = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            if index >= starts.len() || failed.load(Ordering::Relaxed) {
+                return parsed;
+            }
+            let start = starts[index];
+            let end = starts.get(index + 1).copied().unwrap_or(file.text.len());
+            match parse_text(file, &file.text[start..end], start) {
+                Ok(document) => parsed.push((index, document)),
+                Err(_) => {
+                    failed.store(true, Ordering::Relaxed);
+                    return parsed;
+                }
+            }
+        }
+    };
+    let (mut parsed, other) = std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
             .stack_size(PARSE_STACK)
-            .spawn_scoped(scope, || parse_text(file, &second_text))
+            .spawn_scoped(scope, work)
             .ok()?;
-        let first = parse_text(file, &file.text[..at]);
-        Some((first, second.join().ok()?))
+        let parsed = work();
+        Some((parsed, other.join().ok()?))
     })?;
-    let mut document = first.ok()?;
-    document.definitions.extend(second.ok()?.definitions);
-    Some(document)
+    if failed.into_inner() {
+        return None;
+    }
+    parsed.extend(other);
+    parsed.sort_unstable_by_key(|&(index, _)| index);
+    let definitions = parsed
+        .into_iter()
+        .flat_map(|(_, chunk)| chunk.definitions)
+        .collect();
+    Some(Document { definitions })
 }
 
-/// The stack of the thread that parses a second half: as much as the main thread has, for
-/// the recursion that nesting allows.
+/// The stack of the thread that parses chunks beside the main one: as much as the main thread
+/// has, for the recursion that nesting allows.
 const PARSE_STACK: usize = 8 << 20;
 
-/// Parses `text`, which is `file`'s text or a part of it at the same offsets.
-fn parse_text(file: &Arc<SourceFile>, text: &str) -> Result<Document, Diagnostics> {
+/// Parses `text`, the part of `file`'s text that starts at offset `base`.
+fn parse_text(file: &Arc<SourceFile>, text: &str, base: usize) -> Result<Document, Diagnostics> {
     let mut pairs = match WidlParser::parse(Rule::document, text) {
         Ok(pairs) => pairs,
         Err(_) => {
@@ -88,28 +137,20 @@ fn parse_text(file: &Arc<SourceFile>, text: &str) -> Result<Document, Diagnostic
     let document = pairs.next().ok_or_else(|| {
         Diagnostics::from(Diagnostic::at(file, Span::default(), "the schema is empty"))
     })?;
-    build::document(file, document)
+    build::document(file, document, base)
 }
 
-/// The boundary in `boundaries` nearest the middle of `text` where a definition starts: a
-/// `}` that closes a top-level block, followed by a description or a definition keyword.
-/// Nothing that follows such a `}` in one definition can start that way, so the two halves
-/// parse as the whole does.
-fn split_point(text: &str, boundaries: &[usize]) -> Option<usize> {
-    let middle = text.len() / 2;
-    let nearest = boundaries.partition_point(|&b| b < middle);
-    let around = boundaries[nearest.saturating_sub(4)..(nearest + 4).min(boundaries.len())].iter();
-    let mut candidates: Vec<usize> = around.copied().collect();
-    candidates.sort_by_key(|&b| b.abs_diff(middle));
-    candidates.into_iter().find(|&at| {
-        let next = &text[syntax_error::skip_trivia(text, at)..];
-        next.starts_with('"')
-            || syntax_error::DEFINITION_KEYWORDS.iter().any(|keyword| {
-                next.strip_prefix(keyword).is_some_and(|rest| {
-                    !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-                })
+/// Whether a definition starts at `at`, a boundary just past a `}` that closes a top-level
+/// block: a description or a definition keyword follows. Nothing that follows such a `}` in
+/// one definition can start that way, so the chunks split there parse as the whole does.
+fn starts_definition(text: &str, at: usize) -> bool {
+    let next = &text[syntax_error::skip_trivia(text, at)..];
+    next.starts_with('"')
+        || syntax_error::DEFINITION_KEYWORDS.iter().any(|keyword| {
+            next.strip_prefix(keyword).is_some_and(|rest| {
+                !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             })
-    })
+        })
 }
 
 /// Rejects input nested more deeply than [`MAX_NESTING`] before the recursive parser sees it,
@@ -178,7 +219,7 @@ fn check_lexical(file: &Arc<SourceFile>) -> Result<Vec<usize>, Diagnostic> {
 mod tests {
     use std::sync::Arc;
 
-    use super::{SourceFile, parse_split, split_point};
+    use super::{SourceFile, chunk_starts, parse_chunked};
 
     /// Every schema the tests keep, valid or not, and a large one in the shape of the
     /// benchmark's (descriptions, comments, every definition keyword).
@@ -203,24 +244,25 @@ mod tests {
     }
 
     #[test]
-    fn halves_parse_as_the_whole_file_does() {
+    fn chunks_parse_as_the_whole_file_does() {
         let mut split = 0;
         for file in schemas() {
             let boundaries = super::check_lexical(&file).unwrap_or_default();
-            split += usize::from(split_point(&file.text, &boundaries).is_some());
-            let halves = format!("{:?}", parse_split(&file, 0));
-            let whole = format!("{:?}", parse_split(&file, usize::MAX));
-            assert!(halves == whole, "{}", file.name);
+            // Chunks as small as they come: one definition each, where the text allows.
+            split += usize::from(chunk_starts(&file.text, &boundaries, 1).len() > 1);
+            let chunks = format!("{:?}", parse_chunked(&file, 1));
+            let whole = format!("{:?}", parse_chunked(&file, usize::MAX));
+            assert!(chunks == whole, "{}", file.name);
         }
         assert!(split > 10, "only {split} schemas were split");
     }
 
     #[test]
-    fn a_broken_half_is_reported_as_the_whole_file_reports_it() {
+    fn a_broken_chunk_is_reported_as_the_whole_file_reports_it() {
         let text = "type A { a: string }\n\"doc\"\ntype B { b: [string }\ntype C { c: u8 }\n";
         let file = Arc::new(SourceFile::new("broken.widl", text.to_string()));
-        let halves = parse_split(&file, 0).unwrap_err();
-        let whole = parse_split(&file, usize::MAX).unwrap_err();
-        assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
+        let chunks = parse_chunked(&file, 1).unwrap_err();
+        let whole = parse_chunked(&file, usize::MAX).unwrap_err();
+        assert_eq!(format!("{chunks:?}"), format!("{whole:?}"));
     }
 }
