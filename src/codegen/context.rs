@@ -496,10 +496,10 @@ impl Converter<'_> {
     fn field(&self, field: &ast::FieldDefinition, ty: UseId) -> FieldView {
         FieldView {
             name: field.name.value.clone(),
-            description: description(&field.description),
+            description: field.description.as_ref().map(|d| d.value.clone()),
             annotations: annotations(&field.annotations),
             ty: self.ty(ty),
-            default: field.default.as_ref().map(value),
+            default: field.default.as_deref().map(value),
         }
     }
 

@@ -138,15 +138,16 @@ pub struct TypeDefinition {
     pub span: Span,
 }
 
+/// Description and default are boxed: most fields have neither, and schemas have many fields.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<StringLiteral>,
+    pub description: Option<Box<StringLiteral>>,
     pub name: Name,
     #[serde(rename = "type")]
     pub ty: TypeRef,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<Value>,
+    pub default: Option<Box<Value>>,
     pub annotations: Vec<Annotation>,
     pub span: Span,
 }

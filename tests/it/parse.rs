@@ -38,7 +38,7 @@ fn default_of(text: &str, field: &str) -> Value {
             Definition::Type(t) => t.fields.iter().find(|f| f.name.value == field),
             _ => None,
         })
-        .and_then(|f| f.default.clone())
+        .and_then(|f| f.default.as_deref().cloned())
         .unwrap_or_else(|| panic!("no default for field `{field}`"))
 }
 
@@ -601,7 +601,7 @@ fn spans_cover_exactly_their_source_text() {
     assert_eq!(slice(text, inner.span()), "[string]");
     let default = tags.default.as_ref().unwrap();
     assert_eq!(slice(text, default.span()), "[\"a\", \"b\"]");
-    let Value::List { values, .. } = default else {
+    let Value::List { values, .. } = &**default else {
         panic!("expected a list");
     };
     assert_eq!(slice(text, values[1].span()), "\"b\"");

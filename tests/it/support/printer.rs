@@ -16,7 +16,7 @@ pub fn document(document: &Document) -> String {
 fn definition_text(out: &mut String, definition: &Definition) {
     match definition {
         Definition::Namespace(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let _ = writeln!(
                 out,
                 "namespace {}{}",
@@ -25,7 +25,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
             );
         }
         Definition::Import(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let what = if d.all {
                 "*".to_string()
             } else {
@@ -47,7 +47,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
             );
         }
         Definition::Type(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let implements = if d.interfaces.is_empty() {
                 String::new()
             } else {
@@ -61,26 +61,26 @@ fn definition_text(out: &mut String, definition: &Definition) {
                 annotations(&d.annotations)
             );
             for field in &d.fields {
-                description(out, &field.description, "  ");
+                description(out, field.description.as_deref(), "  ");
                 let _ = writeln!(
                     out,
                     "  {}: {}{}{}",
                     field.name.value,
                     type_ref(&field.ty),
-                    default(&field.default),
+                    default(field.default.as_deref()),
                     annotations(&field.annotations)
                 );
             }
             out.push_str("}\n");
         }
         Definition::Interface(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let _ = writeln!(out, "interface{} {{", annotations(&d.annotations));
             operations(out, &d.operations);
             out.push_str("}\n");
         }
         Definition::Role(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let _ = writeln!(
                 out,
                 "role {}{} {{",
@@ -91,7 +91,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
             out.push_str("}\n");
         }
         Definition::Union(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let members: Vec<String> = d.types.iter().map(type_ref).collect();
             let _ = writeln!(
                 out,
@@ -102,7 +102,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
             );
         }
         Definition::Enum(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let _ = writeln!(
                 out,
                 "enum {}{} {{",
@@ -110,7 +110,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
                 annotations(&d.annotations)
             );
             for value in &d.values {
-                description(out, &value.description, "  ");
+                description(out, value.description.as_ref(), "  ");
                 let display = match &value.display {
                     Some(display) => format!(" as {}", quote(&display.value)),
                     None => String::new(),
@@ -126,7 +126,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
             out.push_str("}\n");
         }
         Definition::Alias(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let _ = writeln!(
                 out,
                 "alias {} = {}{}",
@@ -136,7 +136,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
             );
         }
         Definition::Directive(d) => {
-            description(out, &d.description, "");
+            description(out, d.description.as_ref(), "");
             let parameters = if d.parameters.is_empty() {
                 String::new()
             } else {
@@ -166,7 +166,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
 
 fn operations(out: &mut String, operations: &[OperationDefinition]) {
     for op in operations {
-        description(out, &op.description, "  ");
+        description(out, op.description.as_ref(), "  ");
         let parameters = if op.unary {
             format!("{{{}}}", parameters(&op.parameters))
         } else {
@@ -197,7 +197,7 @@ fn parameters(parameters: &[ParameterDefinition]) -> String {
                 "{description}{}: {}{}{}",
                 p.name.value,
                 type_ref(&p.ty),
-                default(&p.default),
+                default(p.default.as_ref()),
                 annotations(&p.annotations)
             )
         })
@@ -210,7 +210,7 @@ fn locations(locations: &[Name]) -> String {
     names.join(" | ")
 }
 
-fn description(out: &mut String, description: &Option<StringLiteral>, indent: &str) {
+fn description(out: &mut String, description: Option<&StringLiteral>, indent: &str) {
     if let Some(d) = description {
         let _ = writeln!(out, "{indent}{}", quote(&d.value));
     }
@@ -232,7 +232,7 @@ fn annotations(annotations: &[Annotation]) -> String {
     out
 }
 
-fn default(default: &Option<Value>) -> String {
+fn default(default: Option<&Value>) -> String {
     match default {
         Some(v) => format!(" = {}", value(v)),
         None => String::new(),
