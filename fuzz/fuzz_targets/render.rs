@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 use wapc_codegen::codegen::{Templates, context};
+use wapc_codegen::model::resolve::resolve;
 
 static TEMPLATES: LazyLock<Templates> =
     LazyLock::new(|| Templates::load(None).expect("the built-in templates load"));
@@ -20,7 +21,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(schema) = wapc_codegen::model::load_str("fuzz.widl", text) else {
         return;
     };
-    let roles: Vec<Value> = context::build(&schema, Map::new())
+    let resolved = resolve(&schema).expect("a valid schema resolves");
+    let roles: Vec<Value> = context::build(&resolved, Map::new())
         .roles
         .iter()
         .map(|r| Value::String(r.name.clone()))
@@ -29,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     with_roles.insert("hostRoles".into(), Value::Array(roles.clone()));
     with_roles.insert("handlerRoles".into(), Value::Array(roles));
     for config in [Map::new(), with_roles] {
-        let context = context::build(&schema, config);
+        let context = context::build(&resolved, config);
         for (name, _) in TEMPLATES.list() {
             let rendered = TEMPLATES.render(name, &context).unwrap_or_else(|error| {
                 panic!("a valid schema failed to render with `{name}`: {error}")
