@@ -24,8 +24,8 @@ pub const MAX_ALIAS_EXPANSION: usize = 4096;
 /// The largest schema file read.
 pub const MAX_SCHEMA_SIZE: u64 = 16 << 20;
 
-/// The most a schema and all its imports may hold together: parsing takes about 60 times the
-/// text in memory.
+/// The most a schema and all its imports may hold together: a run holds some 20 to 40 times
+/// the text in memory.
 pub const MAX_SCHEMAS_SIZE: u64 = 32 << 20;
 
 /// How deeply imports may nest, file importing file.
