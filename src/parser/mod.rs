@@ -10,12 +10,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use pest::Parser as _;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::limits::MAX_SCHEMA_NESTING;
 
 pub use ast::Document;
-
-/// How deeply brackets may nest. Real schemas use a handful of levels; the limit keeps every
-/// recursive pass (parse, validate, render) far from the end of the stack on any input.
-pub const MAX_NESTING: usize = 64;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/widl.pest"]
@@ -78,9 +75,9 @@ fn parse_chunks(file: &Arc<SourceFile>, starts: &[usize]) -> Option<Document> {
             }
             let start = starts[index];
             let end = starts.get(index + 1).copied().unwrap_or(file.text.len());
-            match parse_text(file, &file.text[start..end], start) {
-                Ok(document) => parsed.push((index, document)),
-                Err(_) => {
+            match parse_valid(file, &file.text[start..end], start) {
+                Some(Ok(document)) => parsed.push((index, document)),
+                None | Some(Err(_)) => {
                     failed.store(true, Ordering::Relaxed);
                     return parsed;
                 }
@@ -113,31 +110,36 @@ const PARSE_STACK: usize = 8 << 20;
 
 /// Parses `text`, the part of `file`'s text that starts at offset `base`.
 fn parse_text(file: &Arc<SourceFile>, text: &str, base: usize) -> Result<Document, Diagnostics> {
-    let mut pairs = match WidlParser::parse(Rule::document, text) {
-        Ok(pairs) => pairs,
-        Err(_) => {
-            // Parse again collecting what was expected where it failed, to say it in words.
-            // The detail costs time, so valid input never pays for it; it stays on once set
-            // so that concurrent parses cannot switch it off under this one.
-            pest::set_error_detail(true);
-            let error = match WidlParser::parse(Rule::document, &file.text) {
-                Err(error) => error,
-                Ok(_) => {
-                    return Err(Diagnostic::at(
-                        file,
-                        Span::default(),
-                        "internal error: the schema parsed only on the second try",
-                    )
-                    .into());
-                }
-            };
-            return Err(syntax_error::describe(file, &error).into());
-        }
-    };
-    let document = pairs.next().ok_or_else(|| {
-        Diagnostics::from(Diagnostic::at(file, Span::default(), "the schema is empty"))
-    })?;
-    build::document(file, document, base)
+    if let Some(built) = parse_valid(file, text, base) {
+        return built;
+    }
+    // Parse again collecting what was expected where it failed, to say it in words. The
+    // detail costs time, so valid input never pays for it; it stays on once set so that
+    // concurrent parses cannot switch it off under this one.
+    pest::set_error_detail(true);
+    match WidlParser::parse(Rule::document, &file.text) {
+        Err(error) => Err(syntax_error::describe(file, &error).into()),
+        Ok(_) => Err(Diagnostic::at(
+            file,
+            Span::default(),
+            "internal error: the schema parsed only on the second try",
+        )
+        .into()),
+    }
+}
+
+/// The document of `text`, the part of `file`'s text at offset `base`, with the errors of
+/// building it; `None` when it does not parse, without the cost of saying why.
+fn parse_valid(
+    file: &Arc<SourceFile>,
+    text: &str,
+    base: usize,
+) -> Option<Result<Document, Diagnostics>> {
+    let mut pairs = WidlParser::parse(Rule::document, text).ok()?;
+    Some(match pairs.next() {
+        Some(document) => build::document(file, document, base),
+        None => Err(Diagnostic::at(file, Span::default(), "the schema is empty").into()),
+    })
 }
 
 /// Whether a definition starts at `at`, a boundary just past a `}` that closes a top-level
@@ -153,7 +155,7 @@ fn starts_definition(text: &str, at: usize) -> bool {
         })
 }
 
-/// Rejects input nested more deeply than [`MAX_NESTING`] before the recursive parser sees it,
+/// Rejects input nested more deeply than [`MAX_SCHEMA_NESTING`] before the recursive parser sees it,
 /// and strings that never close or hold a bad escape: those are plain to see by scanning, while
 /// the parser would report them as whatever it expected after the last good token.
 /// Returns the offsets just past each `}` that closes a top-level block.
@@ -191,11 +193,11 @@ fn check_lexical(file: &Arc<SourceFile>) -> Result<Vec<usize>, Diagnostic> {
             }
             b'[' | b'{' | b'(' => {
                 open.push(i);
-                if open.len() > MAX_NESTING {
+                if open.len() > MAX_SCHEMA_NESTING {
                     return Err(Diagnostic::at(
                         file,
                         Span::new(i, i + 1),
-                        format!("brackets nest more than {MAX_NESTING} levels deep"),
+                        format!("brackets nest more than {MAX_SCHEMA_NESTING} levels deep"),
                     ));
                 }
             }

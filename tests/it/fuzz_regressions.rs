@@ -127,7 +127,7 @@ fn errors_past_the_limits_name_them() {
             "invalid-nesting-over-limit.widl",
             format!(
                 "nest more than {} levels deep",
-                wapc_codegen::parser::MAX_NESTING
+                wapc_codegen::limits::MAX_SCHEMA_NESTING
             ),
         ),
         (

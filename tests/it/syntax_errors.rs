@@ -308,7 +308,7 @@ fn annotation_with_unclosed_arguments() {
 
 #[test]
 fn nesting_deeper_than_the_limit() {
-    let depth = wapc_codegen::parser::MAX_NESTING + 1;
+    let depth = wapc_codegen::limits::MAX_SCHEMA_NESTING + 1;
     let input = format!(
         "type T {{\n  deep: {}string{}\n}}\n",
         "[".repeat(depth - 1),
@@ -320,7 +320,7 @@ fn nesting_deeper_than_the_limit() {
 #[test]
 fn nesting_at_the_limit_parses() {
     // The type's own brace is one level, so the lists can take the rest.
-    let depth = wapc_codegen::parser::MAX_NESTING - 1;
+    let depth = wapc_codegen::limits::MAX_SCHEMA_NESTING - 1;
     let input = format!(
         "type T {{ deep: {}string{} }}",
         "[".repeat(depth),
