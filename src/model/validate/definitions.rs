@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::graph::cycle_path;
 use super::{Site, Validator, site};
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::Span;
 use crate::limits::MAX_ALIAS_DEPTH;
 use crate::parser::ast::*;
 
@@ -47,16 +47,14 @@ impl<'a> Validator<'a> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for field in &t.fields {
             if let Some(first) = seen.insert(&field.name.value, field.name.span) {
-                self.errors.push(
-                    Diagnostic::at(
-                        self.file,
-                        field.name.span,
-                        format!(
-                            "field `{}` is defined more than once in type `{}`",
-                            field.name.value, t.name.value
-                        ),
-                    )
-                    .with_secondary(self.file, first, "first defined here"),
+                self.repeated(
+                    field.name.span,
+                    first,
+                    format!(
+                        "field `{}` is defined more than once in type `{}`",
+                        field.name.value, t.name.value
+                    ),
+                    "first defined here",
                 );
             }
             let what = format!("field `{}` of type `{}`", field.name.value, t.name.value);
@@ -82,16 +80,14 @@ impl<'a> Validator<'a> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for op in operations {
             if let Some(first) = seen.insert(&op.name.value, op.name.span) {
-                self.errors.push(
-                    Diagnostic::at(
-                        self.file,
-                        op.name.span,
-                        format!(
-                            "operation `{}` is defined more than once in {container}",
-                            op.name.value
-                        ),
-                    )
-                    .with_secondary(self.file, first, "first defined here"),
+                self.repeated(
+                    op.name.span,
+                    first,
+                    format!(
+                        "operation `{}` is defined more than once in {container}",
+                        op.name.value
+                    ),
+                    "first defined here",
                 );
             }
             let mut sites = outer.to_vec();
@@ -111,16 +107,14 @@ impl<'a> Validator<'a> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for p in &op.parameters {
             if let Some(first) = seen.insert(&p.name.value, p.name.span) {
-                self.errors.push(
-                    Diagnostic::at(
-                        self.file,
-                        p.name.span,
-                        format!(
-                            "parameter `{}` is defined more than once in operation `{}`",
-                            p.name.value, op.name.value
-                        ),
-                    )
-                    .with_secondary(self.file, first, "first defined here"),
+                self.repeated(
+                    p.name.span,
+                    first,
+                    format!(
+                        "parameter `{}` is defined more than once in operation `{}`",
+                        p.name.value, op.name.value
+                    ),
+                    "first defined here",
                 );
             }
             let what = format!(
@@ -145,16 +139,14 @@ impl<'a> Validator<'a> {
         let mut indexes: HashMap<i64, Span> = HashMap::new();
         for value in &e.values {
             if let Some(first) = names.insert(&value.name.value, value.name.span) {
-                self.errors.push(
-                    Diagnostic::at(
-                        self.file,
-                        value.name.span,
-                        format!(
-                            "value `{}` is defined more than once in enum `{}`",
-                            value.name.value, e.name.value
-                        ),
-                    )
-                    .with_secondary(self.file, first, "first defined here"),
+                self.repeated(
+                    value.name.span,
+                    first,
+                    format!(
+                        "value `{}` is defined more than once in enum `{}`",
+                        value.name.value, e.name.value
+                    ),
+                    "first defined here",
                 );
             }
             if value.index.value < 0 {
@@ -166,16 +158,14 @@ impl<'a> Validator<'a> {
                     ),
                 );
             } else if let Some(first) = indexes.insert(value.index.value, value.index.span) {
-                self.errors.push(
-                    Diagnostic::at(
-                        self.file,
-                        value.index.span,
-                        format!(
-                            "index {} is used more than once in enum `{}`",
-                            value.index.value, e.name.value
-                        ),
-                    )
-                    .with_secondary(self.file, first, "first used here"),
+                self.repeated(
+                    value.index.span,
+                    first,
+                    format!(
+                        "index {} is used more than once in enum `{}`",
+                        value.index.value, e.name.value
+                    ),
+                    "first used here",
                 );
             }
             let sites = [outer[0], site("ENUM_VALUE", &value.annotations)];

@@ -106,6 +106,13 @@ impl<'a> Validator<'a> {
         self.file.position(span.start).line
     }
 
+    /// An error at `span`, which repeats what `first` holds; a label points at `first`.
+    fn repeated(&mut self, span: Span, first: Span, message: String, first_label: &str) {
+        let error = Diagnostic::at(self.file, span, message);
+        self.errors
+            .push(error.with_secondary(self.file, first, first_label));
+    }
+
     fn definition(&mut self, definition: &'a Definition) {
         match definition {
             Definition::Namespace(ns) => {

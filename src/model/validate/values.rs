@@ -18,12 +18,6 @@ impl<'a> Validator<'a> {
         value: &Value,
         depth: usize,
     ) -> Result<(), (Span, String)> {
-        let mismatch = |expected: &str| {
-            Err((
-                value.span(),
-                format!("expected {expected}, found {}", value.describe()),
-            ))
-        };
         if depth > crate::limits::MAX_SCHEMA_NESTING {
             return Ok(());
         }
@@ -37,13 +31,13 @@ impl<'a> Validator<'a> {
                 Value::List { values, .. } => values
                     .iter()
                     .try_for_each(|v| self.fits(item, v, depth + 1)),
-                _ => mismatch("a list"),
+                _ => mismatch(value, "a list"),
             },
             TypeRef::Map { value: item, .. } => match value {
                 Value::Object { fields, .. } => fields
                     .iter()
                     .try_for_each(|f| self.fits(item, &f.value, depth + 1)),
-                _ => mismatch("a map (an object literal)"),
+                _ => mismatch(value, "a map (an object literal)"),
             },
             TypeRef::Named { name } => self.fits_named(&name.value, value, depth),
         }
@@ -55,12 +49,6 @@ impl<'a> Validator<'a> {
         value: &Value,
         depth: usize,
     ) -> Result<(), (Span, String)> {
-        let mismatch = |expected: &str| {
-            Err((
-                value.span(),
-                format!("expected {expected}, found {}", value.describe()),
-            ))
-        };
         if let Some(primitive) = Primitive::from_name(name) {
             return fits_primitive(primitive, value);
         }
@@ -81,7 +69,7 @@ impl<'a> Validator<'a> {
                         ))
                     }
                 }
-                _ => mismatch(&format!("a value of enum `{name}`")),
+                _ => mismatch(value, &format!("a value of enum `{name}`")),
             },
             Some(Definition::Type(t)) => match value {
                 Value::Object { fields, span } => {
@@ -108,7 +96,7 @@ impl<'a> Validator<'a> {
                         None => Ok(()),
                     }
                 }
-                _ => mismatch(&format!("an object of type `{name}`")),
+                _ => mismatch(value, &format!("an object of type `{name}`")),
             },
             Some(Definition::Alias(a)) => self.fits(&a.ty, value, depth + 1),
             Some(Definition::Union(u)) => {
@@ -118,7 +106,7 @@ impl<'a> Validator<'a> {
                 {
                     Ok(())
                 } else {
-                    mismatch(&format!("a value of union `{name}`"))
+                    mismatch(value, &format!("a value of union `{name}`"))
                 }
             }
             // Unknown types are reported where the type is named.
@@ -129,12 +117,6 @@ impl<'a> Validator<'a> {
 
 /// Checks that a literal fits a built-in type.
 fn fits_primitive(primitive: Primitive, value: &Value) -> Result<(), (Span, String)> {
-    let mismatch = |expected: &str| {
-        Err((
-            value.span(),
-            format!("expected {expected}, found {}", value.describe()),
-        ))
-    };
     // The values an integer type holds; the other types return their verdict here.
     let range: std::ops::RangeInclusive<i128> = match primitive {
         Primitive::I8 => i8::MIN.into()..=i8::MAX.into(),
@@ -148,19 +130,19 @@ fn fits_primitive(primitive: Primitive, value: &Value) -> Result<(), (Span, Stri
         Primitive::F32 | Primitive::F64 => {
             return match value {
                 Value::Float { .. } | Value::Int { .. } => Ok(()),
-                _ => mismatch("a number"),
+                _ => mismatch(value, "a number"),
             };
         }
         Primitive::Bool => {
             return match value {
                 Value::Bool { .. } => Ok(()),
-                _ => mismatch("a boolean"),
+                _ => mismatch(value, "a boolean"),
             };
         }
         Primitive::String | Primitive::Datetime | Primitive::Bytes => {
             return match value {
                 Value::String { .. } => Ok(()),
-                _ => mismatch("a string"),
+                _ => mismatch(value, "a string"),
             };
         }
         Primitive::Raw => return Ok(()),
@@ -176,6 +158,14 @@ fn fits_primitive(primitive: Primitive, value: &Value) -> Result<(), (Span, Stri
             ),
         )),
         Value::Int { .. } => Ok(()),
-        _ => mismatch(&format!("an integer (`{name}`)")),
+        _ => mismatch(value, &format!("an integer (`{name}`)")),
     }
+}
+
+/// The error for `value` where `expected` was wanted.
+fn mismatch(value: &Value, expected: &str) -> Result<(), (Span, String)> {
+    Err((
+        value.span(),
+        format!("expected {expected}, found {}", value.describe()),
+    ))
 }
