@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value as Json};
 
-use crate::codegen::{self, GeneratedFile, Options, Outcome, config::Codegen, output};
+use crate::codegen::{self, Bounds, GeneratedFile, Options, Outcome, config::Codegen, output};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::input::Scope;
+use crate::input::{Project, Scope};
 use crate::model::ImportPaths;
 
 /// Renders one template over a schema into `$OUT_DIR`, for a `build.rs`.
@@ -168,19 +168,32 @@ impl Builder {
             format: self.format,
             ..Options::default()
         };
-        let imports = ImportPaths::only(self.includes);
-        // The build script names the templates folder itself: it may be anywhere.
-        let templates_scope = Scope::new([], true);
+        let bounds = Bounds {
+            // Imports stay in the project that holds the schema (see `Project`).
+            imports: ImportPaths::only(self.includes),
+            // The build script names the templates folder itself: it may be anywhere.
+            templates: Scope::new([], true),
+            outputs: Project::only(&out_dir),
+            outputs_of: "the build script's output (`OUT_DIR`)",
+        };
         let mut read = Vec::new();
+        let mut warnings = Diagnostics::default();
         let files = codegen::render_document(
             &out_dir,
             NAME,
             &document,
             &options,
-            &imports,
-            &templates_scope,
+            &bounds,
             &mut read,
+            &mut warnings,
         )?;
+        for warning in &warnings.0 {
+            // One line each: cargo shows `warning:` lines of a build script.
+            println!(
+                "cargo:warning={}",
+                warning.message.replace(['\n', '\r'], " ")
+            );
+        }
         let Some(file) = files.into_iter().next() else {
             return Err(Diagnostic::error("internal error: the target rendered nothing").into());
         };

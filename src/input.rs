@@ -10,11 +10,84 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::io_reason;
 
+/// The folder a project's files stay in unless `--allow-outside`: the repository that holds
+/// the project's folder (the nearest folder above it with `.git` — a folder, or a file as in
+/// worktrees and submodules — `.hg` or `.jj`), or that folder itself where no repository
+/// holds it. A cloned repository's codegen.yaml cannot reach past the clone (`~/.netrc`),
+/// while a schema kept beside the project's folder (`schema: ../api.widl`) is in reach, as real
+/// repositories lay them out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Project {
+    /// Canonical, where the folder exists.
+    pub root: PathBuf,
+    /// Whether `root` is a repository's top folder (else the project's own folder).
+    pub in_repository: bool,
+}
+
+/// What marks a repository's top folder.
+const REPOSITORY_MARKERS: [&str; 3] = [".git", ".hg", ".jj"];
+
+impl Project {
+    /// `folder` alone, whatever repository holds it.
+    pub fn only(folder: &Path) -> Project {
+        let folder = folder_of(folder);
+        Project {
+            root: folder
+                .canonicalize()
+                .or_else(|_| std::path::absolute(folder))
+                .unwrap_or_else(|_| folder.to_path_buf()),
+            in_repository: false,
+        }
+    }
+
+    /// The project whose folder is `folder` (`""`: the working directory).
+    pub fn of(folder: &Path) -> Project {
+        let canonical = Project::only(folder).root;
+        // A repository of dotfiles at home, or one at `/`, does not make all of home (or the
+        // whole disk) one project: there the project is its own folder.
+        let too_wide = |root: &Path| {
+            root.parent().is_none()
+                || std::env::home_dir()
+                    .and_then(|home| home.canonicalize().ok())
+                    .is_some_and(|home| home == root)
+        };
+        match canonical.ancestors().find(|dir| {
+            REPOSITORY_MARKERS
+                .iter()
+                .any(|marker| dir.join(marker).symlink_metadata().is_ok())
+        }) {
+            Some(root) if !too_wide(root) => Project {
+                root: root.to_path_buf(),
+                in_repository: true,
+            },
+            _ => Project {
+                root: canonical,
+                in_repository: false,
+            },
+        }
+    }
+
+    /// The project as messages name it, with `whose` saying whose folder it is
+    /// ("the codegen file").
+    pub fn described(&self, whose: &str) -> String {
+        if self.in_repository {
+            format!(
+                "the repository that holds {whose} (`{}`)",
+                self.root.display()
+            )
+        } else {
+            format!("the folder of {whose}")
+        }
+    }
+}
+
 /// The folders a run may read from (canonical), or anywhere (`--allow-outside`).
 #[derive(Clone, Debug)]
 pub struct Scope {
     /// `None`: anywhere.
     roots: Option<Vec<PathBuf>>,
+    /// What the first root is, for messages: "the project folder", or the repository.
+    project: String,
 }
 
 impl Scope {
@@ -26,7 +99,30 @@ impl Scope {
                 .filter_map(|folder| folder_of(folder).canonicalize().ok())
                 .collect()
         });
-        Scope { roots }
+        Scope {
+            roots,
+            project: "the project folder".to_string(),
+        }
+    }
+
+    /// `project`'s root and the other `folders`, or anywhere when `allow_outside`.
+    pub fn of_project<'a>(
+        project: &'a Project,
+        folders: impl IntoIterator<Item = &'a Path>,
+        allow_outside: bool,
+    ) -> Self {
+        let scope = Scope::new(
+            std::iter::once(project.root.as_path()).chain(folders),
+            allow_outside,
+        );
+        Scope {
+            project: if project.in_repository {
+                project.described("the project")
+            } else {
+                "the project folder".to_string()
+            },
+            ..scope
+        }
     }
 
     /// Whether the file at `canonical` (symlinks resolved) lies inside one of the folders.
@@ -56,10 +152,10 @@ pub fn admitted(path: &Path, scope: &Scope) -> Result<PathBuf, Refused> {
         .canonicalize()
         .map_err(|error| Refused(io_reason(&error)))?;
     if !scope.admits(&canonical) {
-        return Err(Refused(
-            "it is outside the project folder and the include folders (pass --allow-outside to read it)"
-                .to_string(),
-        ));
+        return Err(Refused(format!(
+            "it is outside {} and the include folders (pass --allow-outside to read it)",
+            scope.project
+        )));
     }
     Ok(canonical)
 }

@@ -143,9 +143,13 @@ Examples:
         /// Do not run rustfmt / gofmt over the output
         #[arg(long)]
         no_format: bool,
-        /// Allow reading and writing files outside the codegen file's folder
+        /// Allow reading and writing files outside the project: the repository that holds the
+        /// codegen file, or its folder outside a repository
         #[arg(long)]
         allow_outside: bool,
+        /// Fail (exit 1, writing nothing) when there is a warning, such as an unknown key
+        #[arg(long)]
+        deny_warnings: bool,
         #[command(flatten)]
         imports: ImportArgs,
     },
@@ -344,6 +348,7 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             watch,
             no_format,
             allow_outside,
+            deny_warnings,
             imports,
         } => {
             let options = codegen::Options {
@@ -351,6 +356,7 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
                 dry_run,
                 format: !no_format,
                 allow_outside,
+                deny_warnings,
                 imports: imports.paths(),
             };
             match codegen::config::find(config.as_deref()) {
@@ -451,8 +457,11 @@ fn print_bytes(bytes: &[u8]) -> Result<ExitCode, WriteFailed> {
 fn generate(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
     let started = Instant::now();
     detail!("read       {}", shown(config));
-    match codegen::generate(config, options) {
-        Ok(files) => list_generated(&files, options, started),
+    match codegen::generate_warning(config, options) {
+        Ok(generated) => {
+            warn(&generated.warnings);
+            list_generated(&generated.files, options, started)
+        }
         Err(errors) => Ok(report(&errors)),
     }
 }
@@ -463,7 +472,10 @@ fn generate_watching(config: &Path, options: &codegen::Options) -> Result<ExitCo
     let mut started = Instant::now();
     let watched = codegen::watch::watch(config, options, |result| {
         let listed = match result {
-            Ok(files) => list_generated(&files, options, started).map(drop),
+            Ok(generated) => {
+                warn(&generated.warnings);
+                list_generated(&generated.files, options, started).map(drop)
+            }
             Err(errors) => {
                 report(&errors);
                 Ok(())
@@ -662,11 +674,20 @@ fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> Result<ExitCode, W
 
 /// Prints errors on stderr; the exit status for invalid input. When stderr fails, the status
 /// alone says it.
+/// Prints the warnings of a run that succeeded (`-q` silences them; `--deny-warnings` makes
+/// them errors instead).
+fn warn(warnings: &Diagnostics) {
+    if !warnings.is_empty() && verbosity() != Verbosity::Quiet {
+        let colour = COLOR.get().copied().unwrap_or(false);
+        let _ = tell(format_args!("{}\n", warnings.render(colour)));
+    }
+}
+
 fn report(errors: &Diagnostics) -> ExitCode {
     let colour = COLOR.get().copied().unwrap_or(false);
     let _ = tell(format_args!("{}", errors.render(colour)));
-    if errors.len() > 1 {
-        let found = Diagnostic::error(format!("{} errors found", errors.len()));
+    if errors.errors() > 1 {
+        let found = Diagnostic::error(format!("{} errors found", errors.errors()));
         let _ = tell(format_args!("\n{}", found.render(colour)));
     }
     ExitCode::from(EXIT_INVALID)

@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 
 use super::lang::Formatter;
 use crate::diagnostic::{Diagnostic, io_reason};
+use crate::input::Project;
 
 /// What happened, or would happen, to one output file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,20 +18,8 @@ pub enum Outcome {
     Skipped,
 }
 
-/// Refuses an output path that leaves the codegen file's folder, unless allowed, and a name
-/// that a terminal would act on.
-pub fn check_inside(relative: &str, allow_outside: bool) -> Result<(), String> {
-    let path = Path::new(relative);
-    let escapes = path.is_absolute()
-        || path
-            .components()
-            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
-    if escapes && !allow_outside {
-        return Err(format!(
-            "the output `{}` is outside the folder of the codegen file (pass --allow-outside to permit it)",
-            shown(path)
-        ));
-    }
+/// Refuses an empty output path, and a name that a terminal would act on.
+pub fn check_output_name(relative: &str) -> Result<(), String> {
     if relative.trim().is_empty() {
         return Err("an output path is empty".to_string());
     }
@@ -59,6 +48,36 @@ pub fn shown(path: &Path) -> String {
     }
 }
 
+/// Refuses the output `output` (as the codegen file names it), to be written at `path`, unless
+/// it lies inside `project` (the project of `whose`, for messages) with its `..` taken and the
+/// symbolic links that exist followed: a link inside the project (`gen -> ../elsewhere`) must
+/// not carry a write out of it.
+pub fn check_within(
+    project: &Project,
+    whose: &str,
+    path: &Path,
+    output: &Path,
+) -> Result<(), String> {
+    let resolved = resolve_existing(path)
+        .map_err(|e| format!("cannot resolve `{}`: {}", shown(path), io_reason(&e)))?;
+    if resolved.starts_with(&project.root) {
+        return Ok(());
+    }
+    let climbs = output.is_absolute()
+        || output
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
+    if climbs {
+        Err(format!(
+            "the output `{}` is outside {} (pass --allow-outside to permit it)",
+            shown(output),
+            project.described(whose)
+        ))
+    } else {
+        Err(leads_outside(path, &project.root, &resolved))
+    }
+}
+
 /// Refuses `path` when, with the symbolic links that exist resolved, it is not inside
 /// `root`: a link inside the project (`gen -> ../elsewhere`) must not carry a write out of it.
 pub fn check_resolved(root: &Path, path: &Path) -> Result<(), String> {
@@ -69,16 +88,21 @@ pub fn check_resolved(root: &Path, path: &Path) -> Result<(), String> {
     if resolved.starts_with(&root) {
         Ok(())
     } else {
-        Err(format!(
-            "`{}` leads outside `{}` through a symbolic link (to `{}`; pass --allow-outside to permit it)",
-            shown(path),
-            shown(&root),
-            shown(&resolved)
-        ))
+        Err(leads_outside(path, &root, &resolved))
     }
 }
 
-/// `path` with its longest existing prefix resolved (links followed) and the rest appended.
+fn leads_outside(path: &Path, root: &Path, resolved: &Path) -> String {
+    format!(
+        "`{}` leads outside `{}` through a symbolic link (to `{}`; pass --allow-outside to permit it)",
+        shown(path),
+        shown(root),
+        shown(resolved)
+    )
+}
+
+/// `path` with its longest existing prefix resolved (links followed) and the rest appended,
+/// its `..` taken (what does not exist holds no link that `..` could climb out of).
 fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
     let mut missing = Vec::new();
@@ -86,7 +110,16 @@ fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
     loop {
         match existing.canonicalize() {
             Ok(resolved) => {
-                return Ok(missing.iter().rev().fold(resolved, |p, part| p.join(part)));
+                return Ok(missing.iter().rev().fold(resolved, |mut path, part| {
+                    match part {
+                        Component::ParentDir => {
+                            path.pop();
+                        }
+                        Component::Normal(name) => path.push(name),
+                        _ => {}
+                    }
+                    path
+                }));
             }
             // Missing, or under a file: the write will say so; what exists above decides.
             Err(error)
@@ -95,10 +128,12 @@ fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
                     std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
                 ) =>
             {
-                let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+                let (Some(parent), Some(last)) =
+                    (existing.parent(), existing.components().next_back())
+                else {
                     return Err(error);
                 };
-                missing.push(name.to_owned());
+                missing.push(last);
                 existing = parent;
             }
             Err(error) => return Err(error),

@@ -15,7 +15,7 @@ use std::time::Duration;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
 
-use super::{GeneratedFile, Options, generate_reading};
+use super::{Generated, Options, generate_reading};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// How long changes must settle before a run: an editor's save is several events.
@@ -90,7 +90,7 @@ fn in_canonical_folder(path: &Path) -> Option<PathBuf> {
 pub fn watch(
     config_path: &Path,
     options: &Options,
-    mut report: impl FnMut(Result<Vec<GeneratedFile>, Diagnostics>) -> ControlFlow<()>,
+    mut report: impl FnMut(Result<Generated, Diagnostics>) -> ControlFlow<()>,
 ) -> Result<(), Diagnostic> {
     let cannot = |error: &dyn std::fmt::Display| {
         Diagnostic::error(format!("cannot watch for changes: {error}"))

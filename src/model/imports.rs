@@ -5,21 +5,22 @@
 //! put shared definitions). In each, `x` itself if it names a `.widl` file, then `x.widl`, then
 //! `x/index.widl`, as the old CLI did; `org:iface` is also looked for as `org/iface`.
 //!
-//! Every file read must lie (symlinks resolved) inside the project folder, an `--include`
-//! folder or the definitions folder, unless `--allow-outside`: a shared schema must not read
-//! `../../.netrc`. The project folder is the codegen file's for `wapc generate`, and the
-//! schema's own folder for `wapc check` and `wapc ast`.
+//! Every file read must lie (symlinks resolved) inside the project, an `--include` folder or
+//! the definitions folder, unless `--allow-outside`: a shared schema must not read
+//! `../../.netrc`. The project is the repository that holds the codegen file's folder for
+//! `wapc generate` (the schema's folder for `wapc check`, `wapc ast` and `build.rs`), or
+//! that folder itself outside a repository (see [`Project`]).
 
 use std::path::{Path, PathBuf};
 
-use crate::input::Scope;
+use crate::input::{Project, Scope};
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportPaths {
     includes: Vec<PathBuf>,
     definitions: Option<PathBuf>,
-    /// The project folder; `None`: the loaded schema's own folder.
-    project: Option<PathBuf>,
+    /// The project; `None`: the one that holds the loaded schema's folder.
+    project: Option<Project>,
     allow_outside: bool,
 }
 
@@ -48,10 +49,16 @@ impl ImportPaths {
         }
     }
 
-    /// Files may be read inside `project` (instead of the schema's own folder).
-    pub fn within(self, project: &Path) -> Self {
+    /// Files may be read inside the project whose folder is `folder` (instead of the one
+    /// that holds the schema's folder).
+    pub fn within(self, folder: &Path) -> Self {
+        self.within_project(Project::of(folder))
+    }
+
+    /// Files may be read inside `project` (instead of the one that holds the schema's folder).
+    pub fn within_project(self, project: Project) -> Self {
         ImportPaths {
-            project: Some(project.to_path_buf()),
+            project: Some(project),
             ..self
         }
     }
@@ -66,15 +73,11 @@ impl ImportPaths {
 
     /// The folders that loading `schema` may read from.
     pub fn scope(&self, schema: &Path) -> Scope {
-        let project = self
-            .project
-            .as_deref()
-            .or_else(|| schema.parent())
-            .unwrap_or(Path::new(""));
-        let folders = std::iter::once(project)
-            .chain(self.includes.iter().map(PathBuf::as_path))
-            .chain(self.definitions.as_deref());
-        Scope::new(folders, self.allow_outside)
+        let project = (self.project.clone())
+            .unwrap_or_else(|| Project::of(schema.parent().unwrap_or(Path::new(""))));
+        let folders =
+            (self.includes.iter().map(PathBuf::as_path)).chain(self.definitions.as_deref());
+        Scope::of_project(&project, folders, self.allow_outside)
     }
 
     /// The file that `location`, imported from the file at `importer`, refers to.

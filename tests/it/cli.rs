@@ -647,17 +647,17 @@ fn yaml_and_template_errors_take_the_form_of_schema_errors() {
     write(
         &dir,
         "codegen.yaml",
-        "schema: valid.widl\ngenerates:\n  out/a.rs:\n    template: rust/module\n    ifNotExist: true\n",
+        "schema: valid.widl\ngenerates:\n  out/a.rs:\n    template: rust/module\n    ifNotExists: maybe\n",
     );
     let output = wapc(&dir, &["generate", "--no-format"]);
     assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&output), @"
-    error: generates.out/a.rs: unknown field `ifNotExist`, expected one of `template`, `module`, `package`, `visitorClass`, `ifNotExists`, `config`
-     --> codegen.yaml:5:5
+    insta::assert_snapshot!(stderr(&output), @r#"
+    error: generates.out/a.rs.ifNotExists: invalid type: string "maybe", expected a boolean
+     --> codegen.yaml:5:18
       |
-    5 |     ifNotExist: true
-      |     ^^^^^^^^^^
-    ");
+    5 |     ifNotExists: maybe
+      |                  ^^^^^
+    "#);
 
     write(
         &dir,

@@ -23,6 +23,7 @@ mod matrix;
 mod names;
 mod new;
 mod parse;
+mod project_bounds;
 mod properties;
 mod real_world;
 mod roundtrip_assemblyscript;
