@@ -8,6 +8,7 @@ pub mod builder;
 pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
+pub mod format;
 pub mod input;
 pub mod install;
 pub mod limits;
