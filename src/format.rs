@@ -186,8 +186,10 @@ impl Formatter<'_> {
                     f.space();
                     f.span(value.index.span)?;
                     if let Some(display) = &value.display {
+                        // @wapc/widl 0.0.6 wrote no `as`; the canonical form has it.
                         f.space();
-                        f.token("as")?;
+                        f.skip("as")?;
+                        f.write("as");
                         f.space();
                         f.span(display.span)?;
                     }
@@ -579,15 +581,15 @@ mod tests {
     fn lays_out_every_construct_in_the_canonical_style() {
         let text = "namespace   \"a\"\n\n\n\n# about T\ntype T implements & A&B @x(1) { # T's\n\
                     \"doc\" a : [ string ]? = [1,2,] @n(min:1) # trailing\n\n\n  b:{string:u8}\n}\n\
-                    union U=|A|[B]\nenum E{\nX=0 as \"x\"\n# last\n}\ninterface{ op(a:i32 b:stream bytes):void\n\
+                    union U=|A|[B]\nenum E{\nX=0 as \"x\"\nY = 1 \"y\"\n# last\n}\ninterface{ op(a:i32 b:stream bytes):void\n\
                     un{\"d\" x:u8}:stream string?}\ndirective @d(a: u8=1)on|FIELD|TYPE require @e on SELF\n\
-                    type Empty {}\nalias \"S\"=string\nimport{A B as C}from\"x\"\n";
+                    type Empty {}\nalias \"S\"=string\nimport{A B as C}from\"x\"\nimport * from  other\n";
         let expected = "namespace \"a\"\n\n# about T\ntype T implements A & B @x(1) { # T's\n  \
                         \"doc\"\n  a: [string]? = [1, 2] @n(min: 1) # trailing\n\n  b: {string: u8}\n}\n\
-                        union U = A | [B]\nenum E {\n  X = 0 as \"x\"\n  # last\n}\ninterface {\n  \
+                        union U = A | [B]\nenum E {\n  X = 0 as \"x\"\n  Y = 1 as \"y\"\n  # last\n}\ninterface {\n  \
                         op(a: i32, b: stream bytes): void\n  un{\"d\" x: u8}: stream string?\n}\n\
                         directive @d(a: u8 = 1) on FIELD | TYPE require @e on SELF\ntype Empty {}\n\
-                        alias \"S\" = string\nimport { A, B as C } from \"x\"\n";
+                        alias \"S\" = string\nimport { A, B as C } from \"x\"\nimport * from other\n";
         assert_eq!(formatted(text), expected);
         assert_eq!(formatted(expected), expected);
     }
