@@ -13,6 +13,7 @@ pub mod builder;
 pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
+pub mod format;
 pub mod input;
 #[cfg(feature = "cli")]
 pub mod install;
