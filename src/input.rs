@@ -6,7 +6,7 @@
 //! `/dev/zero` must not be read.
 
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::io_reason;
 
@@ -28,14 +28,11 @@ pub struct Project {
 const REPOSITORY_MARKERS: [&str; 3] = [".git", ".hg", ".jj"];
 
 impl Project {
-    /// `folder` alone, whatever repository holds it.
+    /// `folder` alone, whatever repository holds it (it need not exist yet).
     pub fn only(folder: &Path) -> Project {
         let folder = folder_of(folder);
         Project {
-            root: folder
-                .canonicalize()
-                .or_else(|_| std::path::absolute(folder))
-                .unwrap_or_else(|_| folder.to_path_buf()),
+            root: resolve_existing(folder).unwrap_or_else(|_| folder.to_path_buf()),
             in_repository: false,
         }
     }
@@ -130,6 +127,46 @@ impl Scope {
         self.roots
             .as_ref()
             .is_none_or(|roots| roots.iter().any(|root| canonical.starts_with(root)))
+    }
+}
+
+/// `path` with its longest existing prefix resolved (links followed) and the rest appended,
+/// its `..` taken (what does not exist holds no link that `..` could climb out of).
+pub fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        match existing.canonicalize() {
+            Ok(resolved) => {
+                return Ok(missing.iter().rev().fold(resolved, |mut path, part| {
+                    match part {
+                        Component::ParentDir => {
+                            path.pop();
+                        }
+                        Component::Normal(name) => path.push(name),
+                        _ => {}
+                    }
+                    path
+                }));
+            }
+            // Missing, or under a file: the write will say so; what exists above decides.
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                let (Some(parent), Some(last)) =
+                    (existing.parent(), existing.components().next_back())
+                else {
+                    return Err(error);
+                };
+                missing.push(last);
+                existing = parent;
+            }
+            Err(error) => return Err(error),
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::codegen::{output, render};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean, io_reason};
+use crate::input::Project;
 use crate::model::ImportPaths;
 
 /// The files of the built-in project templates, by path below `templates/new/`.
@@ -248,7 +249,10 @@ pub fn create(
             let target = project.dir.join(&relative);
             inside(&relative)
                 .and_then(|()| output::check_name(&relative))
-                .and_then(|()| output::check_resolved(project.dir, &target))
+                .and_then(|()| {
+                    let new = Project::only(project.dir);
+                    output::check_within(&new, "the new project", &target, Path::new(&relative))
+                })
                 .map_err(|m| {
                     Diagnostic::error(format!(
                         "template file `{}` (`{}`): {m}",

@@ -2,12 +2,12 @@
 //! file: formatting, comparison with what is there, and atomic replacement.
 
 use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::process::{Command, Stdio};
 
 use super::lang::Formatter;
 use crate::diagnostic::{Diagnostic, io_reason};
-use crate::input::Project;
+use crate::input::{Project, resolve_existing};
 
 /// What happened, or would happen, to one output file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,20 +78,6 @@ pub fn check_within(
     }
 }
 
-/// Refuses `path` when, with the symbolic links that exist resolved, it is not inside
-/// `root`: a link inside the project (`gen -> ../elsewhere`) must not carry a write out of it.
-pub fn check_resolved(root: &Path, path: &Path) -> Result<(), String> {
-    let root = resolve_existing(root)
-        .map_err(|e| format!("cannot resolve `{}`: {}", shown(root), io_reason(&e)))?;
-    let resolved = resolve_existing(path)
-        .map_err(|e| format!("cannot resolve `{}`: {}", shown(path), io_reason(&e)))?;
-    if resolved.starts_with(&root) {
-        Ok(())
-    } else {
-        Err(leads_outside(path, &root, &resolved))
-    }
-}
-
 fn leads_outside(path: &Path, root: &Path, resolved: &Path) -> String {
     format!(
         "`{}` leads outside `{}` through a symbolic link (to `{}`; pass --allow-outside to permit it)",
@@ -99,46 +85,6 @@ fn leads_outside(path: &Path, root: &Path, resolved: &Path) -> String {
         shown(root),
         shown(resolved)
     )
-}
-
-/// `path` with its longest existing prefix resolved (links followed) and the rest appended,
-/// its `..` taken (what does not exist holds no link that `..` could climb out of).
-fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
-    let absolute = std::path::absolute(path)?;
-    let mut missing = Vec::new();
-    let mut existing = absolute.as_path();
-    loop {
-        match existing.canonicalize() {
-            Ok(resolved) => {
-                return Ok(missing.iter().rev().fold(resolved, |mut path, part| {
-                    match part {
-                        Component::ParentDir => {
-                            path.pop();
-                        }
-                        Component::Normal(name) => path.push(name),
-                        _ => {}
-                    }
-                    path
-                }));
-            }
-            // Missing, or under a file: the write will say so; what exists above decides.
-            Err(error)
-                if matches!(
-                    error.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-                ) =>
-            {
-                let (Some(parent), Some(last)) =
-                    (existing.parent(), existing.components().next_back())
-                else {
-                    return Err(error);
-                };
-                missing.push(last);
-                existing = parent;
-            }
-            Err(error) => return Err(error),
-        }
-    }
 }
 
 /// Runs `formatter` over `text` when it is installed; the text as it is when not, or when the
