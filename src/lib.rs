@@ -5,6 +5,8 @@
 //! From a `build.rs`, use [`Builder`], which sits on `codegen`.
 
 pub mod builder;
+#[cfg(feature = "call")]
+pub mod call;
 pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
@@ -14,6 +16,8 @@ pub mod limits;
 pub mod model;
 pub mod parser;
 pub mod project;
+#[cfg(feature = "call")]
+pub mod wire;
 
 pub use builder::Builder;
 

@@ -1,5 +1,8 @@
 //! Command-line parsing and the commands themselves. Nothing below this module prints.
 
+#[cfg(feature = "call")]
+mod call;
+
 use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -197,6 +200,10 @@ A package has a wapc.yaml at its root: `kind: definitions` or `kind: templates`,
         #[arg(long, conflicts_with = "source")]
         list: bool,
     },
+    /// Call an operation of a waPC module with JSON, typed by its schema
+    #[cfg(feature = "call")]
+    #[command(after_help = call::AFTER_HELP)]
+    Call(call::CallArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -383,6 +390,8 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
         Command::Install { source, .. } => install(source.as_deref()),
+        #[cfg(feature = "call")]
+        Command::Call(args) => call::call(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "wapc", &mut script);
