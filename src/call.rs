@@ -16,8 +16,8 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use wasmi::{
-    Caller, Config, Engine, Error, Extern, ExternType, Func, Linker, Memory, Module, ResumableCall,
-    Store, StoreLimits, StoreLimitsBuilder, TrapCode, Val, ValType,
+    Caller, CompilationMode, Config, Engine, Error, Extern, ExternType, Func, Linker, Memory,
+    Module, ResumableCall, Store, StoreLimits, StoreLimitsBuilder, TrapCode, Val, ValType,
 };
 
 /// The first four bytes of every binary WebAssembly module.
@@ -25,6 +25,9 @@ const WASM_MAGIC: &[u8] = b"\0asm";
 
 /// Fuel between two looks at the clock: about a millisecond of guest code.
 const FUEL_SLICE: u64 = 1_000_000;
+
+/// Fuel for instantiation, which cannot be resumed: about a second.
+const INSTANTIATION_FUEL: u64 = 1_000 * FUEL_SLICE;
 
 /// WASI's "function not supported" errno, for the WASI calls not provided.
 const ENOSYS: i32 = 52;
@@ -94,6 +97,9 @@ impl Guest {
         }
         let mut config = Config::default();
         config.consume_fuel(true);
+        // Lazy translation charges fuel as it goes, and a translation that runs out of fuel
+        // mid-call does not resume: translate everything first.
+        config.compilation_mode(CompilationMode::Eager);
         let engine = Engine::new(&config);
         let module = Module::new(&engine, bytes)
             .map_err(|error| CallError::Load(format!("the module is not valid: {error}")))?;
@@ -147,6 +153,7 @@ impl Guest {
             host_response: Vec::new(),
             host_error: Vec::new(),
             exited: None,
+            deadline: Instant::now() + limits.timeout,
             limits: StoreLimitsBuilder::new()
                 .memory_size(limits.max_memory)
                 .trap_on_grow_failure(true)
@@ -154,11 +161,15 @@ impl Guest {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
-        let deadline = Instant::now() + limits.timeout;
+        let deadline = store.data().deadline;
         let mut linker = Linker::new(&self.engine);
         define_wapc(&mut linker).map_err(|e| CallError::Load(e.to_string()))?;
         define_wasi(&mut linker, &self.module).map_err(|e| CallError::Load(e.to_string()))?;
         let trapped = |error: Error| trap(error, limits);
+        // Instantiation (data segments, a start function) runs on a budget of its own.
+        store
+            .set_fuel(INSTANTIATION_FUEL)
+            .map_err(|e| CallError::Load(e.to_string()))?;
         let instance = linker
             .instantiate_and_start(&mut store, &self.module)
             .map_err(trapped)?;
@@ -227,6 +238,8 @@ struct State<'h, H> {
     limits: StoreLimits,
     /// The status the guest passed to WASI `proc_exit`.
     exited: Option<i32>,
+    /// When the call must end: WASI `poll_oneoff` sleeps no later.
+    deadline: Instant,
 }
 
 /// Calls `func`, giving it fuel a slice at a time and stopping at `deadline`: wasmi has no
@@ -239,12 +252,12 @@ fn run<H: Host>(
     deadline: Instant,
     limits: Limits,
 ) -> Result<(), CallError> {
-    let fuel = |store: &mut Store<State<'_, H>>| {
+    let fuel = |store: &mut Store<State<'_, H>>, required: u64| {
         store
-            .set_fuel(FUEL_SLICE)
+            .set_fuel(FUEL_SLICE.max(required))
             .map_err(|e| CallError::Load(e.to_string()))
     };
-    fuel(store)?;
+    fuel(store, 0)?;
     let mut call = func
         .call_resumable(&mut *store, params, results)
         .map_err(|e| trap(e, limits))?;
@@ -261,7 +274,7 @@ fn run<H: Host>(
                         limits.timeout
                     )));
                 }
-                fuel(store)?;
+                fuel(store, stopped.required_fuel())?;
                 call = stopped
                     .resume(&mut *store, results)
                     .map_err(|e| trap(e, limits))?;
@@ -275,6 +288,9 @@ fn trap(error: Error, limits: Limits) -> CallError {
         return CallError::Trap(format!("the module exited with status {status}"));
     }
     CallError::Trap(match error.as_trap_code() {
+        Some(TrapCode::OutOfFuel) => {
+            "the module ran past its time budget while starting up".to_string()
+        }
         Some(TrapCode::GrowthOperationLimited) => format!(
             "the module tried to grow its memory beyond the limit of {} MiB (--max-memory)",
             limits.max_memory >> 20
@@ -416,7 +432,9 @@ fn define_wapc<H: Host>(linker: &mut Linker<State<'_, H>>) -> Result<(), Error> 
 const WASI: &str = "wasi_snapshot_preview1";
 
 /// The WASI functions [`define_wasi`] implements.
-const WASI_PROVIDED: [&str; 9] = [
+const WASI_PROVIDED: [&str; 11] = [
+    "poll_oneoff",
+    "fd_prestat_get",
     "fd_write",
     "random_get",
     "clock_time_get",
@@ -429,7 +447,7 @@ const WASI_PROVIDED: [&str; 9] = [
 ];
 
 /// The WASI calls a guest may make: output to stderr (stdout is the call's result), the
-/// clocks, randomness, no arguments or environment, and `proc_exit`. Any other WASI function
+/// clocks, sleeping, randomness, no arguments, environment or folders, and `proc_exit`. Any other WASI function
 /// the module imports answers ENOSYS.
 fn define_wasi<H: Host>(linker: &mut Linker<State<'_, H>>, module: &Module) -> Result<(), Error> {
     linker.func_wrap(
@@ -476,10 +494,7 @@ fn define_wasi<H: Host>(linker: &mut Linker<State<'_, H>>, module: &Module) -> R
         WASI,
         "clock_time_get",
         |mut caller: Caller<'_, State<'_, H>>, _clock: i32, _precision: i64, out: i32| {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64);
-            write(&mut caller, out, &now.to_le_bytes())?;
+            write(&mut caller, out, &unix_nanos().to_le_bytes())?;
             Ok(0)
         },
     )?;
@@ -498,6 +513,21 @@ fn define_wasi<H: Host>(linker: &mut Linker<State<'_, H>>, module: &Module) -> R
         linker.func_wrap(WASI, list, |_: Caller<'_, State<'_, H>>, _: i32, _: i32| 0)?;
     }
     linker.func_wrap(WASI, "sched_yield", |_: Caller<'_, State<'_, H>>| 0)?;
+    linker.func_wrap(
+        WASI,
+        "poll_oneoff",
+        |caller: Caller<'_, State<'_, H>>,
+         subscriptions: i32,
+         events: i32,
+         count: i32,
+         ready: i32| { poll_oneoff(caller, subscriptions, events, count, ready) },
+    )?;
+    // No preopened folders: EBADF ends the runtime's search for them.
+    linker.func_wrap(
+        WASI,
+        "fd_prestat_get",
+        |_: Caller<'_, State<'_, H>>, _: i32, _: i32| EBADF,
+    )?;
     linker.func_wrap(
         WASI,
         "proc_exit",
@@ -522,4 +552,63 @@ fn define_wasi<H: Host>(linker: &mut Linker<State<'_, H>>, module: &Module) -> R
         })?;
     }
     Ok(())
+}
+
+/// WASI `poll_oneoff`, as the Go runtime uses it to sleep: waits for the earliest clock
+/// subscription (no later than the deadline), then reports every subscription ready.
+fn poll_oneoff<H: Host>(
+    mut caller: Caller<'_, State<'_, H>>,
+    subscriptions: i32,
+    events: i32,
+    count: i32,
+    ready: i32,
+) -> Result<i32, Error> {
+    const SUBSCRIPTION: i32 = 48;
+    const EVENT: i32 = 32;
+    const CLOCK: u8 = 0;
+    const ABSOLUTE: u16 = 1;
+    let now = unix_nanos();
+    let mut sleep: Option<u64> = None;
+    for i in 0..count {
+        let at = subscriptions.wrapping_add(i.wrapping_mul(SUBSCRIPTION));
+        let subscription = read(&caller, at, SUBSCRIPTION)?;
+        let field = |range: std::ops::Range<usize>| {
+            let mut bytes = [0; 8];
+            bytes[..range.len()].copy_from_slice(&subscription[range]);
+            u64::from_le_bytes(bytes)
+        };
+        let tag = subscription[8];
+        let mut event = [0u8; EVENT as usize];
+        event[..8].copy_from_slice(&subscription[..8]);
+        event[10] = tag;
+        if tag == CLOCK {
+            let timeout = field(24..32);
+            let wait = if field(40..42) as u16 & ABSOLUTE != 0 {
+                timeout.saturating_sub(now)
+            } else {
+                timeout
+            };
+            sleep = Some(sleep.map_or(wait, |s| s.min(wait)));
+        }
+        write(
+            &mut caller,
+            events.wrapping_add(i.wrapping_mul(EVENT)),
+            &event,
+        )?;
+    }
+    if let Some(nanos) = sleep {
+        let left = caller
+            .data()
+            .deadline
+            .saturating_duration_since(Instant::now());
+        std::thread::sleep(Duration::from_nanos(nanos).min(left));
+    }
+    write(&mut caller, ready, &(count as u32).to_le_bytes())?;
+    Ok(0)
+}
+
+fn unix_nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }

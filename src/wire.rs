@@ -882,32 +882,11 @@ mod tests {
             .expect("the operation")
     }
 
-    /// Every WIDL type in one value, as JSON: the Rust host's `everything()` (its 64-bit
-    /// extremes one as a number, one as a string; the enum by its display name).
+    /// Every WIDL type in one value, as JSON (tests/roundtrip/everything.json): the Rust
+    /// host's `everything()`, its 64-bit extremes one as a number, one as a string, the enum
+    /// by its display name. The guest × host matrix sends it through `wapc call` too.
     fn everything() -> Json {
-        serde_json::json!({
-            "i8": -128, "i16": -32768, "i32": -2147483648, "i64": "-9223372036854775808",
-            "u8": 255, "u16": 65535, "u32": 4294967295u32, "u64": 18446744073709551615u64,
-            "f32": 3.4028234663852886e38, "f64": -2.2250738585072014e-308, "bool": true,
-            "string": "héllo, wörld: 日本語 🦀 \u{0} \"quoted\"",
-            "datetime": "2026-11-25T12:00:00.123456789Z",
-            "bytes": "AAEC/v8=",
-            "raw": [1, "two", null],
-            "color": "Blue",
-            "shape": {"Circle": {"center": {"x": -1.5, "y": 2.25}, "radius": 3.5}},
-            "label": "a label",
-            "tags": ["a", "", "ç"],
-            "optionalPoint": {"x": -1.5, "y": 2.25},
-            "optionalBytes": "",
-            "list": [9223372036854775807i64, 0, -1],
-            "nestedList": [[], ["x", "y"]],
-            "map": {"minus": -1},
-            "nestedMap": {"outer": {"inner": [{"x": -1.5, "y": 2.25}, {"x": -1.5, "y": 2.25}]}},
-            "colorMap": {"GREEN": "g"},
-            "listOfMaps": [{"k": "CQgH"}],
-            "type": "keyword",
-            "match": 42
-        })
+        serde_json::from_str(include_str!("../tests/roundtrip/everything.json")).expect("JSON")
     }
 
     #[test]
