@@ -470,3 +470,88 @@ fn the_go_project_builds_for_wasm_and_the_rust_host_runs_it() {
     let stderr = greet_through_rust_host(&dir, "go-app", &project.join("build/module.wasm"));
     assert!(stderr.contains("greet is not implemented yet"), "{stderr}");
 }
+
+#[test]
+fn the_web_project_runs_a_module_in_headless_chromium() {
+    let test = "the_web_project_runs_a_module_in_headless_chromium";
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !toolchain::available(
+        toolchain::runs("npm") && toolchain::runs("make") && Path::new(&chromium).is_file(),
+        test,
+        "no npm (Node.js and the npm registry), make or Chromium (apt-get install chromium)",
+    ) {
+        return;
+    }
+    let (Some(as_modules), Some(ts_modules)) = (
+        crate::roundtrip_assemblyscript::node_modules(test),
+        crate::roundtrip_typescript::node_modules(test),
+    ) else {
+        return;
+    };
+    let dir = scratch("build_web");
+    let (code, _, stderr) = wapc(&dir, &["new", "web", "page"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = dir.join("page");
+    let lock = std::fs::read_to_string(page.join("package-lock.json")).unwrap();
+    // deps: npm ci, from the template's package-lock.json; build: the esbuild bundle; test:
+    // tsc --strict over the page and its generated client.
+    make(&page, &["deps", "codegen", "build", "test"], &[]);
+    assert_eq!(
+        std::fs::read_to_string(page.join("package-lock.json")).unwrap(),
+        lock,
+        "npm changed the template's lock"
+    );
+
+    // A module for the page: the AssemblyScript project of the same schema, its `greet`
+    // filled in.
+    assert_eq!(wapc(&dir, &["new", "as", "guest"], &[]).0, 0);
+    let guest = dir.join("guest");
+    toolchain::wapc(&guest, &["generate", "--no-format"]);
+    let index = guest.join("assembly/index.ts");
+    let stub = std::fs::read_to_string(&index).unwrap();
+    let implemented = stub.replace(
+        "return Result.error<string>(new Error(\"`greet` is not implemented yet\"));",
+        "return Result.ok<string>(\"Hello, \" + greeting.name + \"!\".repeat(<i32>greeting.excitement));",
+    );
+    assert_ne!(stub, implemented, "the scaffold's `greet` stub changed");
+    std::fs::write(&index, implemented).unwrap();
+    crate::roundtrip_assemblyscript::asc(
+        &as_modules,
+        &guest,
+        &["assembly/index.ts"],
+        &page.join("public/module.wasm"),
+    );
+
+    // The page, served by its own server, in headless Chromium; the name travels in the
+    // address and back through the module.
+    let mut server = Command::new("node")
+        .current_dir(&page)
+        .args(["serve.mjs", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let mut line = String::new();
+    let stdout = server.stdout.take().expect("piped stdout");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+        .expect("the server says where it listens");
+    let address = line.split_whitespace().last().unwrap_or("").to_string();
+    let checked = Command::new("node")
+        .current_dir(ts_modules.parent().expect("tests/typescript"))
+        .arg("browser.mjs")
+        .arg(format!("{address}?name=W%C3%B6rld%20%F0%9F%8C%8D"))
+        .arg("Hello, Wörld 🌍!!")
+        .env("CHROMIUM", &chromium)
+        .output();
+    let _ = server.kill();
+    let _ = server.wait();
+    let checked = checked.expect("node runs");
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(
+        checked.status.success() && output.contains("browser ok"),
+        "{address}: {output}"
+    );
+}

@@ -40,7 +40,7 @@ pub(crate) fn node_modules(test: &str) -> Option<PathBuf> {
 /// Compiles `entries` (relative to `project`, whose `node_modules` links to the pinned
 /// packages; the first defines `abort`) into `wasm`, and fails the test with the compiler's
 /// messages unless that works.
-fn asc(modules: &Path, project: &Path, entries: &[&str], wasm: &Path) {
+pub(crate) fn asc(modules: &Path, project: &Path, entries: &[&str], wasm: &Path) {
     let link = project.join("node_modules");
     if link.symlink_metadata().is_err() {
         std::os::unix::fs::symlink(modules, &link).expect("can link node_modules");
