@@ -394,6 +394,22 @@ fn the_tinygo_module_path_defaults_to_one_named_after_the_project() {
     );
 }
 
+/// Creates the `template` project `name` in `dir` and runs its `make deps codegen build test`,
+/// whose `npm ci` must install the template's package-lock.json as it is; returns its folder.
+fn npm_project(dir: &Path, template: &str, name: &str) -> PathBuf {
+    let (code, _, stderr) = wapc(dir, &["new", template, name], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let project = dir.join(name);
+    let lock = std::fs::read_to_string(project.join("package-lock.json")).unwrap();
+    make(&project, &["deps", "codegen", "build", "test"], &[]);
+    assert_eq!(
+        std::fs::read_to_string(project.join("package-lock.json")).unwrap(),
+        lock,
+        "npm changed the template's lock"
+    );
+    project
+}
+
 #[test]
 fn the_assemblyscript_project_builds_and_the_rust_host_runs_it() {
     if !toolchain::available(
@@ -404,18 +420,8 @@ fn the_assemblyscript_project_builds_and_the_rust_host_runs_it() {
         return;
     }
     let dir = scratch("build_assemblyscript");
-    let (code, _, stderr) = wapc(&dir, &["new", "as", "guest"], &[]);
-    assert_eq!(code, 0, "{stderr}");
-    let project = dir.join("guest");
-    let lock = std::fs::read_to_string(project.join("package-lock.json")).unwrap();
-
-    // deps: npm ci, from the template's package-lock.json; test: compiles without emitting.
-    make(&project, &["deps", "codegen", "build", "test"], &[]);
-    assert_eq!(
-        std::fs::read_to_string(project.join("package-lock.json")).unwrap(),
-        lock,
-        "npm changed the template's lock"
-    );
+    // test: compiles without emitting.
+    let project = npm_project(&dir, "as", "guest");
     let module = project.join("build/module.wasm");
     let bytes = std::fs::read(&module).unwrap_or_else(|e| panic!("{}: {e}", module.display()));
     assert!(
@@ -489,18 +495,8 @@ fn the_web_project_runs_a_module_in_headless_chromium() {
         return;
     };
     let dir = scratch("build_web");
-    let (code, _, stderr) = wapc(&dir, &["new", "web", "page"], &[]);
-    assert_eq!(code, 0, "{stderr}");
-    let page = dir.join("page");
-    let lock = std::fs::read_to_string(page.join("package-lock.json")).unwrap();
-    // deps: npm ci, from the template's package-lock.json; build: the esbuild bundle; test:
-    // tsc --strict over the page and its generated client.
-    make(&page, &["deps", "codegen", "build", "test"], &[]);
-    assert_eq!(
-        std::fs::read_to_string(page.join("package-lock.json")).unwrap(),
-        lock,
-        "npm changed the template's lock"
-    );
+    // build: the esbuild bundle; test: tsc --strict over the page and its generated client.
+    let page = npm_project(&dir, "web", "page");
 
     // A module for the page: the AssemblyScript project of the same schema, its `greet`
     // filled in.

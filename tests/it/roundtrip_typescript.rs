@@ -9,34 +9,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use wapc_codegen::codegen::{self, Options};
-
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
 fn the_typescript_host_over_the_every_construct_schema() {
-    let dir = toolchain::scratch("typescript", "snapshots");
-    std::fs::copy(
-        manifest_dir().join("tests/roundtrip/schema.widl"),
-        dir.join("schema.widl"),
-    )
-    .expect("copy the schema");
-    let config = dir.join("codegen.yaml");
-    std::fs::write(
-        &config,
-        "schema: schema.widl\nconfig:\n  hostRoles: [Logger]\ngenerates:\n  \
-         host.ts: {template: typescript/host}\n",
-    )
-    .expect("write codegen.yaml");
-    // Unformatted: what the template writes whether or not prettier is installed.
-    let options = Options {
-        dry_run: true,
-        format: false,
-        ..Options::default()
-    };
-    let files = codegen::generate(&config, &options).expect("generates");
+    let files = crate::roundtrip_assemblyscript::every_construct_unformatted(
+        "typescript-snapshots",
+        "  host.ts: {template: typescript/host}\n",
+    );
     assert_eq!(files.len(), 1);
     assert!(
         files[0]
