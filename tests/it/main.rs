@@ -6,13 +6,14 @@ mod common;
 mod support;
 
 mod build_rs;
-#[cfg(feature = "call")]
 mod call;
 mod cli;
 mod compat_assemblyscript;
 mod compat_go;
 mod compat_rust;
 mod compile_matrix;
+mod differential;
+mod fmt;
 mod fuzz_regressions;
 mod generate;
 mod hostile;
@@ -29,6 +30,7 @@ mod properties;
 mod real_world;
 mod roundtrip_assemblyscript;
 mod roundtrip_go;
+mod roundtrip_typescript;
 mod syntax_errors;
 mod validate;
 mod watch;

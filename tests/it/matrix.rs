@@ -2,10 +2,12 @@
 //! (tests/roundtrip/guest on `rust/module`), AssemblyScript (tests/assemblyscript on
 //! `assemblyscript/module`) and standard Go (tests/go/wasmguest on `tinygo/module` with the
 //! `go/wapc` package; built with TinyGo too where it is installed) — run under the generated
-//! Rust host (tests/roundtrip/host: `rust/host` on wapc and wasmtime-provider) and the
-//! generated Go host (tests/go/host: `go/host` on wapc-go's wazero engine from `go/wazero`),
-//! with the same checks in each cell: every WIDL type, byte for byte, a guest→host call, and
-//! errors both ways; the Rust host also checks its encodings against tests/roundtrip/vectors.txt.
+//! Rust host (tests/roundtrip/host: `rust/host` on wapc and wasmtime-provider), the generated
+//! Go host (tests/go/host: `go/host` on wapc-go's wazero engine from `go/wazero`) and the
+//! generated TypeScript host in Node (tests/typescript: `typescript/host` on @wapc/host), with
+//! the same checks in each cell: every WIDL type, byte for byte, a guest→host call, errors both
+//! ways and an unknown operation; the Rust and TypeScript hosts also check their encodings
+//! against tests/roundtrip/vectors.txt.
 //! `wapc call` is a host column too (`wapc_call_runs`): the same values as JSON, checked byte
 //! for byte on the wire against the same vectors, host calls answered from a replies file.
 
@@ -14,6 +16,7 @@ use std::time::Instant;
 
 use crate::roundtrip_assemblyscript;
 use crate::roundtrip_go;
+use crate::roundtrip_typescript;
 use crate::support::toolchain;
 
 #[test]
@@ -34,6 +37,9 @@ fn every_guest_runs_under_every_host() {
     let Some(node_modules) = roundtrip_assemblyscript::node_modules(test) else {
         return;
     };
+    if roundtrip_typescript::node_modules(test).is_none() {
+        return;
+    }
     let wasm = wasm.expect("checked above");
 
     let timed = |what: &str, started: Instant| {
@@ -54,8 +60,7 @@ fn every_guest_runs_under_every_host() {
     }
     timed("the guests built", started);
 
-    #[cfg(feature = "call")]
-    for (name, module) in &guests {
+        for (name, module) in &guests {
         let started = Instant::now();
         wapc_call_runs(name, module);
         timed(&format!("wapc call ran the {name} guest"), started);
@@ -72,10 +77,13 @@ fn every_guest_runs_under_every_host() {
     let started = Instant::now();
     roundtrip_go::run_go_host(&guests);
     timed("the Go host ran every guest", started);
+
+    let started = Instant::now();
+    roundtrip_typescript::run_typescript_host(&guests);
+    timed("the TypeScript host ran every guest", started);
 }
 
 /// `wapc call -v` on the round-trip guest `module`: its stdout, stderr and exit status.
-#[cfg(feature = "call")]
 fn wapc_call(module: &Path, args: &[&str]) -> (String, String, i32) {
     let roundtrip = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/roundtrip");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_wapc"))
@@ -94,7 +102,6 @@ fn wapc_call(module: &Path, args: &[&str]) -> (String, String, i32) {
 
 /// The bytes in hex on the line of `-v` output that starts with `prefix`
 /// (`request    echo (12 bytes) 8ca26938…`).
-#[cfg(feature = "call")]
 fn wire_hex<'a>(stderr: &'a str, prefix: &str) -> &'a str {
     (stderr.lines())
         .find_map(|line| line.strip_prefix(prefix))
@@ -106,7 +113,6 @@ fn wire_hex<'a>(stderr: &'a str, prefix: &str) -> &'a str {
 /// Rust host's vector, the reply equal to the request), each other echo, parameters, a void
 /// operation, errors both ways, a host call answered from a replies file, an operation the
 /// schema lacks and one the guest does not serve.
-#[cfg(feature = "call")]
 fn wapc_call_runs(guest: &str, module: &Path) {
     let roundtrip = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/roundtrip");
     let vectors = std::fs::read_to_string(roundtrip.join("vectors.txt")).expect("vectors");
