@@ -322,6 +322,21 @@ fn write<H>(caller: &mut Caller<'_, State<'_, H>>, ptr: i32, bytes: &[u8]) -> Re
         .map_err(|_| Error::new("the guest passed memory outside its own"))
 }
 
+/// Copies the last host call's reply (or, when `error`, its error) into the guest at `ptr`.
+fn give_host_answer<H>(
+    caller: &mut Caller<'_, State<'_, H>>,
+    ptr: i32,
+    error: bool,
+) -> Result<(), Error> {
+    let state = caller.data();
+    let bytes = if error {
+        state.host_error.clone()
+    } else {
+        state.host_response.clone()
+    };
+    write(caller, ptr, &bytes)
+}
+
 fn define_wapc<H: Host>(linker: &mut Linker<State<'_, H>>) -> Result<(), Error> {
     linker.func_wrap(
         "wapc",
@@ -393,12 +408,7 @@ fn define_wapc<H: Host>(linker: &mut Linker<State<'_, H>>) -> Result<(), Error> 
     linker.func_wrap(
         "wapc",
         "__host_response",
-        |mut caller: Caller<'_, State<'_, H>>, ptr: i32| {
-            let bytes = std::mem::take(&mut caller.data_mut().host_response);
-            let written = write(&mut caller, ptr, &bytes);
-            caller.data_mut().host_response = bytes;
-            written
-        },
+        |mut caller: Caller<'_, State<'_, H>>, ptr: i32| give_host_answer(&mut caller, ptr, false),
     )?;
     linker.func_wrap(
         "wapc",
@@ -408,12 +418,7 @@ fn define_wapc<H: Host>(linker: &mut Linker<State<'_, H>>) -> Result<(), Error> 
     linker.func_wrap(
         "wapc",
         "__host_error",
-        |mut caller: Caller<'_, State<'_, H>>, ptr: i32| {
-            let bytes = std::mem::take(&mut caller.data_mut().host_error);
-            let written = write(&mut caller, ptr, &bytes);
-            caller.data_mut().host_error = bytes;
-            written
-        },
+        |mut caller: Caller<'_, State<'_, H>>, ptr: i32| give_host_answer(&mut caller, ptr, true),
     )?;
     linker.func_wrap(
         "wapc",

@@ -221,7 +221,7 @@ A package has a wapc.yaml at its root: `kind: definitions` or `kind: templates`,
         list: bool,
     },
     /// Call an operation of a waPC module with JSON, typed by its schema
-        #[command(after_help = call::AFTER_HELP)]
+    #[command(after_help = call::AFTER_HELP)]
     Call(call::CallArgs),
     /// Print a shell completion script
     #[command(after_help = "\
@@ -415,7 +415,7 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
         Command::Install { source, .. } => install(source.as_deref()),
-                Command::Call(args) => call::call(&args),
+        Command::Call(args) => call::call(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "wapc", &mut script);

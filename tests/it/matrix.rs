@@ -60,7 +60,7 @@ fn every_guest_runs_under_every_host() {
     }
     timed("the guests built", started);
 
-        for (name, module) in &guests {
+    for (name, module) in &guests {
         let started = Instant::now();
         wapc_call_runs(name, module);
         timed(&format!("wapc call ran the {name} guest"), started);
