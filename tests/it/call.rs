@@ -101,6 +101,24 @@ fn list_and_describe_need_no_module() {
 }
 
 #[test]
+fn help_man_page_and_completions_document_the_command() {
+    let dir = scratch_dir("call-help");
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .expect("run wapc");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let help = run(&["call", "--help"]);
+    assert!(help.contains("3  the guest returned an error"), "{help}");
+    assert!(help.contains("\"binding/namespace/operation\""), "{help}");
+    assert!(run(&["man"]).contains(".SH \"WAPC CALL\""));
+    assert!(run(&["completions", "bash"]).contains("--host-replies"));
+}
+
+#[test]
 fn input_errors_name_the_field_and_exit_2_before_the_module_runs() {
     let dir = guest_dir("call-input");
     // The module is not even read: a missing one does not matter.
