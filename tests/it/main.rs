@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod generate;
 mod hostile;
 mod hostile_reads;
+mod hostile_surfaces;
 mod hostile_texts;
 mod hostile_writes;
 mod imports;
