@@ -97,7 +97,7 @@ fn read_file(path: &Path, limit: u64, what: &str, links: Links) -> Result<Vec<u8
     let metadata = metadata.map_err(|error| Refused(io_reason(&error)))?;
     if metadata.is_symlink() {
         return Err(Refused(
-            "it is a symbolic link, and this file must be itself".to_string(),
+            "it is a symbolic link, and links are not followed here".to_string(),
         ));
     }
     if metadata.is_dir() {

@@ -188,9 +188,11 @@ Examples:
   wapc install --list
 
 A package has a wapc.yaml at its root: `kind: definitions` or `kind: templates`, and its
-`name` (e.g. acme/iface): then `import * from \"acme/iface\"` or `wapc new acme/iface` finds it.")]
+`name` (e.g. acme/iface): then `import * from \"acme/iface\"` or `wapc new acme/iface` finds it.
+A package made for the old CLI (a package.json naming it, with definitions/ and templates/
+folders) is installed where the old CLI put it: definitions/@org/module, templates/@org/module.")]
     Install {
-        /// A package folder, a .tgz of one, or a git repository (a URL or a path ending in .git)
+        /// A package folder (or file:FOLDER), a .tgz of one, or a git repository (a URL or a path ending in .git)
         #[arg(required_unless_present = "list")]
         source: Option<String>,
         /// List the installed packages
@@ -410,13 +412,15 @@ fn install(source: Option<&str>) -> Result<ExitCode, WriteFailed> {
         return Ok(ExitCode::SUCCESS);
     };
     match install::install(source) {
-        Ok(package) => {
-            say!(
-                "installed  {} `{}` in {}",
-                package.kind.folder(),
-                package.name,
-                shown(&package.path)
-            );
+        Ok(packages) => {
+            for package in packages {
+                status!(
+                    "installed  {} `{}` in {}",
+                    package.kind.folder(),
+                    package.name,
+                    shown(&package.path)
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => Ok(report(&error.into())),

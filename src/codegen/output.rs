@@ -51,11 +51,16 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 /// A path as it may be printed: control and text-direction characters escaped.
 pub fn shown(path: &Path) -> String {
-    let text = path.display().to_string();
+    shown_text(&path.display().to_string())
+}
+
+/// Text from elsewhere as it may be printed: escaped when it holds a control or
+/// text-direction character, which a terminal would act on.
+pub fn shown_text(text: &str) -> String {
     if text.chars().any(super::render::misleading) {
         text.escape_debug().to_string()
     } else {
-        text
+        text.to_string()
     }
 }
 
