@@ -43,8 +43,8 @@ use crate::limits::{
 };
 use crate::model::ImportPaths;
 
-/// The manifest at a package's root.
-pub const MANIFEST: &str = "wapc.yaml";
+/// The manifest at a package's root, kept in the installed folder as its mark.
+pub const MANIFEST: &str = crate::project::INSTALL_MARK;
 
 /// The manifest of a package made for the old Go CLI: only its `name` is read.
 const OLD_MANIFEST: &str = "package.json";

@@ -15,7 +15,6 @@ use serde_json::{Map, Value as Json};
 
 use crate::codegen::{output, render};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean, io_reason};
-use crate::install;
 use crate::limits::MAX_SCHEMA_SIZE;
 use crate::model::ImportPaths;
 
@@ -26,6 +25,10 @@ const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/projects.r
 const ALIASES: [(&str, &str); 1] = [("as", "assemblyscript")];
 
 const MANIFEST: &str = ".template";
+
+/// The file that `wapc install` keeps in an installed package's folder (its manifest, which
+/// marks the folder as installed): no file of the projects made from it.
+pub const INSTALL_MARK: &str = "wapc.yaml";
 
 /// The folder of files that every built-in template has (unless it has its own).
 const SHARED: &str = "_shared";
@@ -185,7 +188,7 @@ fn load_folder_shown(
             continue;
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if origin == Origin::Installed && relative == Path::new(install::MANIFEST) {
+        if origin == Origin::Installed && relative == Path::new(INSTALL_MARK) {
             continue;
         }
         let text = std::fs::read_to_string(entry.path()).map_err(|error| {

@@ -11,6 +11,8 @@ mod compat_assemblyscript;
 mod compat_go;
 mod compat_rust;
 mod compile_matrix;
+mod differential;
+mod fmt;
 mod fuzz_regressions;
 mod generate;
 mod hostile;
