@@ -165,11 +165,35 @@ fn open(path: &Path, _links: Links) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
-/// `16 MiB` or `1 KiB`, rounded up.
+/// `16 MiB`, `17.2 MiB`, `1 KiB` or `15 bytes`: tenths rounded down, so that a size is never overstated
+/// (17 MiB and 15 bytes is not 18 MiB).
 fn mebibytes(bytes: u64) -> String {
-    if bytes >= 1 << 20 {
-        format!("{} MiB", bytes.div_ceil(1 << 20))
+    let (unit, name) = if bytes >= 1 << 20 {
+        (1u64 << 20, "MiB")
     } else {
-        format!("{} KiB", bytes.div_ceil(1 << 10))
+        (1 << 10, "KiB")
+    };
+    if bytes < unit {
+        return format!("{bytes} bytes");
+    }
+    if bytes.is_multiple_of(unit) {
+        return format!("{} {name}", bytes / unit);
+    }
+    let tenths = bytes.saturating_mul(10) / unit;
+    format!("{}.{} {name}", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mebibytes;
+
+    #[test]
+    fn sizes_are_never_overstated() {
+        assert_eq!(mebibytes(16 << 20), "16 MiB");
+        assert_eq!(mebibytes((17 << 20) + 15), "17.0 MiB");
+        assert_eq!(mebibytes(2_000_000), "1.9 MiB");
+        assert_eq!(mebibytes(1 << 10), "1 KiB");
+        assert_eq!(mebibytes(1536), "1.5 KiB");
+        assert_eq!(mebibytes(15), "15 bytes");
     }
 }

@@ -591,3 +591,41 @@ fn a_linked_template_is_used_inside_the_project_and_refused_outside() {
         "{stderr}"
     );
 }
+
+/// Smaller messages: a lowercase misspelling of the schema's own type is no "built-in type";
+/// `--color never` reaches clap's usage errors; the man page titles each command's examples
+/// with the command and has `templates list` and `templates export`.
+#[test]
+fn messages_say_what_applies() {
+    let root = scratch("messages");
+    write(
+        &root.join("s.widl"),
+        "type Person { name: string }\ntype A { p: person }\n",
+    );
+    let (code, _, stderr) = toolchain::run_wapc(&root, &["check", "s.widl"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("unknown type `person`") && stderr.contains("`Person`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("built-in"), "{stderr}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
+        .args(["--color", "never", "frobnicate"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .expect("run wapc");
+    assert_eq!(output.status.code(), Some(2));
+    let usage = String::from_utf8_lossy(&output.stderr);
+    assert!(!usage.contains('\u{1b}'), "{usage:?}");
+
+    let (code, page, _) = toolchain::run_wapc(&root, &["man"], &[]);
+    assert_eq!(code, 0);
+    assert!(!page.contains("EXTRA"), "{page}");
+    for section in ["WAPC TEMPLATES LIST", "WAPC TEMPLATES EXPORT"] {
+        assert!(
+            page.contains(&format!(".SH \"{section}\"")),
+            "no {section}:\n{page}"
+        );
+    }
+}
