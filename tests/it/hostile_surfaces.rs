@@ -5,10 +5,9 @@
 
 use crate::support::toolchain;
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 fn scratch(test: &str) -> PathBuf {
@@ -45,24 +44,7 @@ fn watch_runs_once_per_change_and_then_idles() {
     );
     let schema = root.join("schema.widl");
     write(&schema, "type A { x: string }\n");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wapc"))
-        .args(["generate", "--watch"])
-        .current_dir(&root)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start wapc");
-    let stderr = Arc::new(Mutex::new(String::new()));
-    let mut pipe = child.stderr.take().expect("stderr");
-    let collected = Arc::clone(&stderr);
-    let reader = std::thread::spawn(move || {
-        let mut buffer = [0; 4096];
-        while let Ok(n @ 1..) = pipe.read(&mut buffer) {
-            if let Ok(mut text) = collected.lock() {
-                text.push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
-        }
-    });
+    let (mut child, stderr, reader) = crate::watch::start_watching(&root);
     let wait_for_runs = |count: usize| {
         let start = Instant::now();
         while runs(&stderr) < count && start.elapsed() < Duration::from_secs(10) {
