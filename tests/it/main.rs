@@ -11,6 +11,7 @@ mod compat_assemblyscript;
 mod compat_go;
 mod compat_rust;
 mod compile_matrix;
+mod dist;
 mod fuzz_regressions;
 mod generate;
 mod hostile;
