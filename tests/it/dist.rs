@@ -10,6 +10,7 @@
 #![cfg(unix)]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
@@ -671,17 +672,11 @@ fn fake_uname(work: &Path, os: &str, machine: &str) -> PathBuf {
     bin
 }
 
-/// Runs dist/install.sh downloading from `url` into `work/<into>`, with `path_first` (a fake
-/// `uname`) ahead on PATH; returns its output and where it installs.
-fn install_sh(work: &Path, url: &str, into: &str, path_first: Option<&Path>) -> (Output, PathBuf) {
+/// Runs dist/install.sh downloading from `url` into `work/<into>`, with `path` as PATH;
+/// returns its output and where it installs.
+fn install_sh(work: &Path, url: &str, into: &str, path: &OsStr) -> (Output, PathBuf) {
     let install_dir = work.join(into);
-    let mut path = std::env::var_os("PATH").unwrap_or_default();
-    if let Some(first) = path_first {
-        let mut dirs = vec![first.to_path_buf()];
-        dirs.extend(std::env::split_paths(&path));
-        path = std::env::join_paths(dirs).expect("a PATH");
-    }
-    let output = Command::new("sh")
+    let output = Command::new("/bin/sh")
         .arg(manifest_dir().join("dist/install.sh"))
         .env("WAPC_DOWNLOAD_URL", url)
         .env("WAPC_INSTALL_DIR", &install_dir)
@@ -692,6 +687,46 @@ fn install_sh(work: &Path, url: &str, into: &str, path_first: Option<&Path>) -> 
         .output()
         .expect("sh runs");
     (output, install_dir)
+}
+
+/// This process's PATH with `first` ahead of it.
+fn path_with(first: &Path) -> OsString {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = std::iter::once(first.to_path_buf()).chain(std::env::split_paths(&path));
+    std::env::join_paths(dirs).expect("a PATH")
+}
+
+/// A PATH of one folder holding what install.sh runs, but for curl: it has to use wget.
+fn path_without_curl(work: &Path) -> OsString {
+    let bin = work.join("no-curl");
+    std::fs::create_dir_all(&bin).expect("a writable folder");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for tool in [
+        "uname",
+        "mktemp",
+        "rm",
+        "awk",
+        "tr",
+        "cut",
+        "sha256sum",
+        "tar",
+        "gzip",
+        "mkdir",
+        "cp",
+        "chmod",
+        "mv",
+        "wget",
+    ] {
+        let found = std::env::split_paths(&path)
+            .map(|dir| dir.join(tool))
+            .find(|candidate| candidate.is_file())
+            .unwrap_or_else(|| panic!("{tool} is not on PATH"));
+        let link = bin.join(tool);
+        if !link.exists() {
+            std::os::unix::fs::symlink(found, link).expect("a symbolic link");
+        }
+    }
+    bin.into_os_string()
 }
 
 /// Whether the install failed, saying `message`, leaving nothing installed.
@@ -721,6 +756,7 @@ fn install_sh_installs_the_archive_for_the_machine_and_refuses_what_is_wrong() {
         return;
     }
     let work = &release.work;
+    let path = std::env::var_os("PATH").unwrap_or_default();
     let url = serve(release.dir.clone(), Serving::Release);
     let installed = |install_dir: &Path, target: &str| {
         assert_eq!(
@@ -731,7 +767,7 @@ fn install_sh_installs_the_archive_for_the_machine_and_refuses_what_is_wrong() {
     };
 
     // This machine (x86_64 Linux), over HTTP and from a file:// URL.
-    let (output, dir) = install_sh(work, &url, "http", None);
+    let (output, dir) = install_sh(work, &url, "http", &path);
     assert!(output.status.success(), "{output:?}");
     installed(&dir, "x86_64-unknown-linux-gnu");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -740,13 +776,13 @@ fn install_sh_installs_the_archive_for_the_machine_and_refuses_what_is_wrong() {
         "{stdout}"
     );
     let file_url = format!("file://{}", release.dir.display());
-    let (output, dir) = install_sh(work, &file_url, "file", None);
+    let (output, dir) = install_sh(work, &file_url, "file", &path);
     assert!(output.status.success(), "{output:?}");
     installed(&dir, "x86_64-unknown-linux-gnu");
 
     // An aarch64 machine gets the aarch64 archive.
     let arm = fake_uname(work, "Linux", "aarch64");
-    let (output, dir) = install_sh(work, &url, "arm", Some(&arm));
+    let (output, dir) = install_sh(work, &url, "arm", &path_with(&arm));
     assert!(output.status.success(), "{output:?}");
     installed(&dir, "aarch64-unknown-linux-musl");
 
@@ -757,7 +793,7 @@ fn install_sh_installs_the_archive_for_the_machine_and_refuses_what_is_wrong() {
         ("FreeBSD", "amd64"),
     ] {
         let bin = fake_uname(work, os, machine);
-        let (output, dir) = install_sh(work, &url, "unsupported", Some(&bin));
+        let (output, dir) = install_sh(work, &url, "unsupported", &path_with(&bin));
         refused(
             &output,
             &dir,
@@ -767,18 +803,32 @@ fn install_sh_installs_the_archive_for_the_machine_and_refuses_what_is_wrong() {
 
     // Error pages and corrupted downloads are never installed.
     let missing = serve(release.dir.clone(), Serving::NoArchives);
-    let (output, dir) = install_sh(work, &missing, "missing", None);
+    let (output, dir) = install_sh(work, &missing, "missing", &path);
     refused(&output, &dir, "could not download");
     let portal = serve(release.dir.clone(), Serving::Portal);
-    let (output, dir) = install_sh(work, &portal, "portal", None);
+    let (output, dir) = install_sh(work, &portal, "portal", &path);
     refused(
         &output,
         &dir,
         "has no checksum for wapc-x86_64-unknown-linux-gnu.tar.gz",
     );
     let corrupted = serve(release.dir.clone(), Serving::Corrupted);
-    let (output, dir) = install_sh(work, &corrupted, "corrupted", None);
+    let (output, dir) = install_sh(work, &corrupted, "corrupted", &path);
     refused(&output, &dir, "does not match SHA256SUMS");
-    let (output, dir) = install_sh(work, &format!("{url}/nowhere"), "nowhere", None);
+    let (output, dir) = install_sh(work, &format!("{url}/nowhere"), "nowhere", &path);
     refused(&output, &dir, "could not download");
+
+    // Without curl, wget downloads, and an error page stops it just the same.
+    if available(
+        toolchain::runs("wget"),
+        "install_sh",
+        "wget is not installed",
+    ) {
+        let no_curl = path_without_curl(work);
+        let (output, dir) = install_sh(work, &url, "wget", &no_curl);
+        assert!(output.status.success(), "{output:?}");
+        installed(&dir, "x86_64-unknown-linux-gnu");
+        let (output, dir) = install_sh(work, &missing, "wget-missing", &no_curl);
+        refused(&output, &dir, "could not download");
+    }
 }
