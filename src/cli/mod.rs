@@ -24,7 +24,7 @@ const AFTER_HELP: &str = "\
 Exit status:
   0  success
   1  invalid input (the schema or configuration has errors), or stale output with --check
-  2  usage error: unknown command, option or argument";
+  2  usage error: unknown command, option or argument; a schema `wapc fmt` cannot parse";
 
 /// `wapc --version`: the package's version and the commit it was built from (build.rs).
 const VERSION: &str = concat!(
@@ -128,6 +128,27 @@ enum Command {
         /// Allow reading imports outside the schema's folder and the include folders
         #[arg(long)]
         allow_outside: bool,
+    },
+    /// Print schemas in the canonical WIDL style, or rewrite them (comments kept)
+    #[command(after_help = "\
+Examples:
+  wapc fmt schema.widl           # print it formatted
+  wapc fmt -w api/*.widl         # rewrite the files in place
+  wapc fmt --check api/*.widl    # in CI: list the files that are not formatted, exit 1
+  cat schema.widl | wapc fmt -")]
+    Fmt {
+        /// The schemas to format (`-` reads one from stdin)
+        #[arg(required = true, value_name = "SCHEMA")]
+        schemas: Vec<PathBuf>,
+        /// Rewrite each file that changes, in place (stdin is printed)
+        #[arg(short, long, conflicts_with_all = ["check", "diff"])]
+        write: bool,
+        /// Write nothing; list the files that are not formatted, and exit 1 if there are any
+        #[arg(long)]
+        check: bool,
+        /// Print a unified diff of what formatting changes instead of the formatted text
+        #[arg(long)]
+        diff: bool,
     },
     /// Generate code from a codegen.yaml
     #[command(after_help = "\
@@ -345,6 +366,12 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             pretty,
             &imports.paths().allowing_outside(allow_outside),
         ),
+        Command::Fmt {
+            schemas,
+            write,
+            check,
+            diff,
+        } => fmt(&schemas, FmtMode { write, check, diff }),
         Command::Generate {
             config,
             check,
@@ -664,6 +691,82 @@ fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> Result<ExitCode, W
     match json {
         Ok(json) => say!("{json}"),
         Err(error) => return Err(WriteFailed(std::io::Error::other(error))),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `wapc fmt` does with the formatted text.
+#[derive(Clone, Copy)]
+struct FmtMode {
+    write: bool,
+    check: bool,
+    diff: bool,
+}
+
+/// Exit status of `wapc fmt` for a schema that does not parse, as gofmt and rustfmt have it.
+const EXIT_UNPARSABLE: u8 = 2;
+
+/// Formats every schema first; when one does not parse (or cannot be read), reports it and
+/// writes nothing at all.
+fn fmt(schemas: &[PathBuf], mode: FmtMode) -> Result<ExitCode, WriteFailed> {
+    let mut formatted = Vec::with_capacity(schemas.len());
+    let mut errors = Diagnostics::default();
+    for schema in schemas {
+        let started = Instant::now();
+        let read = if schema == Path::new("-") {
+            model::read_stdin()
+        } else {
+            model::read(schema)
+        };
+        let file = match read {
+            Ok(file) => std::sync::Arc::new(file),
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        match crate::format::format(&file) {
+            Ok(text) => formatted.push((schema, file, text)),
+            Err(found) => errors.0.extend(found.0),
+        }
+        detail!("formatted  {} in {:.1?}", shown(schema), started.elapsed());
+    }
+    if !errors.is_empty() {
+        report(&errors);
+        return Ok(ExitCode::from(EXIT_UNPARSABLE));
+    }
+    let mut unformatted = 0;
+    let mut rewrite: Vec<(&Path, &str)> = Vec::new();
+    for (schema, file, text) in &formatted {
+        let changed = file.text != *text;
+        unformatted += usize::from(changed);
+        if mode.diff {
+            if changed {
+                let diff = similar::TextDiff::from_lines(&file.text, text);
+                let name = &file.name;
+                let patch = diff.unified_diff().header(name, name).to_string();
+                say(format_args!("{patch}"))?;
+            }
+        } else if mode.check {
+            if changed {
+                say!("{}", file.name);
+            }
+        } else if mode.write && *schema != Path::new("-") {
+            if changed {
+                rewrite.push((schema, text));
+            }
+        } else {
+            say(format_args!("{text}"))?;
+        }
+    }
+    if let Err(error) = codegen::output::write_all(&rewrite, true) {
+        return Ok(report(&error.into()));
+    }
+    for (path, _) in &rewrite {
+        status!("formatted  {}", shown(path));
+    }
+    if mode.check && unformatted > 0 {
+        return Ok(ExitCode::from(EXIT_INVALID));
     }
     Ok(ExitCode::SUCCESS)
 }

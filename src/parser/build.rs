@@ -242,7 +242,15 @@ impl Builder<'_> {
             }
         }
         c.expect(self.file, Rule::kw_from)?;
-        let from = self.string_literal(c.expect(self.file, Rule::string)?)?;
+        // `from "x"`, or a bare name as the old parser also took.
+        let Name {
+            value,
+            span: from_span,
+        } = self.name_or_string(c.next(self.file)?)?;
+        let from = StringLiteral {
+            value,
+            span: from_span,
+        };
         let annotations = self.annotations(&mut c)?;
         Ok(ImportDefinition {
             description,
@@ -463,14 +471,27 @@ impl Builder<'_> {
         let mut c = self.children(pair);
         let description = self.description(&mut c)?;
         let name = self.name(c.expect(self.file, Rule::name)?);
-        let index_pair = c.expect(self.file, Rule::int)?;
+        // `= 1 as "One"`, or 0.0.6's `= 1 "One"` (an `enum_index`), or a bare `= 1`.
+        let (index_pair, display) = match c.take(Rule::enum_index) {
+            Some(pair) => {
+                let mut inner = self.children(pair);
+                let index = inner.expect(self.file, Rule::int)?;
+                let display = match inner.take(Rule::string) {
+                    Some(display) => Some(self.string_literal(display)?),
+                    None => None,
+                };
+                (index, display)
+            }
+            None => {
+                let index = c.expect(self.file, Rule::int)?;
+                c.expect(self.file, Rule::kw_as)?;
+                let display = self.string_literal(c.expect(self.file, Rule::string)?)?;
+                (index, Some(display))
+            }
+        };
         let index = IntLiteral {
             value: self.int(&index_pair),
             span: self.span_of(&index_pair),
-        };
-        let display = match c.take(Rule::kw_as) {
-            Some(_) => Some(self.string_literal(c.expect(self.file, Rule::string)?)?),
-            None => None,
         };
         let annotations = self.annotations(&mut c)?;
         Ok(EnumValueDefinition {

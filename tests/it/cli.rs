@@ -29,7 +29,7 @@ type Person {
 
 /// Runs `wapc` in `dir` (so that paths in messages are relative to it), without
 /// `$WAPC_HOME` pointing anywhere real.
-fn wapc(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn wapc(dir: &Path, args: &[&str]) -> Output {
     wapc_with_env(dir, args, &[])
 }
 
@@ -48,7 +48,7 @@ fn wapc_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 /// Runs `wapc` as [`wapc`] does, with `input` on its stdin.
-fn wapc_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+pub(crate) fn wapc_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     use std::io::Write as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_wapc"))
         .current_dir(dir)
@@ -68,11 +68,11 @@ fn wapc_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     output
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 

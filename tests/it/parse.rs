@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::{parse_ok, slice};
+use common::{parse, parse_ok, slice};
 use insta::assert_json_snapshot;
 use serde_json::Value as Json;
 use wapc_codegen::parser::ast::{Definition, TypeRef, Value};
@@ -176,6 +176,57 @@ fn enum_values_with_and_without_display_text() {
         }
         "#
     ));
+}
+
+/// The old parser's (@wapc/widl 0.0.6) forms: a display name after the index without `as`,
+/// on the index's line; a string on a later line describes the next value, as in 0.0.12.
+#[test]
+fn enum_display_text_without_as_on_the_index_line() {
+    let document = parse_ok(
+        "enum Color {\n  RED = 0 \"Red\" @flag\n  GREEN = 1, \"Green\"\n  BLUE = 2\n  \"The last.\"\n  \
+         LAST = 3\n  TAIL = 4 \"\"\"not a display\"\"\"\n  END = 5\n}",
+    );
+    let Definition::Enum(e) = &document.definitions[0] else {
+        panic!("expected an enum");
+    };
+    let read: Vec<(&str, Option<&str>, Option<&str>)> = e
+        .values
+        .iter()
+        .map(|v| {
+            (
+                v.name.value.as_str(),
+                v.display.as_ref().map(|d| d.value.as_str()),
+                v.description.as_ref().map(|d| d.value.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("RED", Some("Red"), None),
+            ("GREEN", Some("Green"), None),
+            ("BLUE", None, None),
+            ("LAST", None, Some("The last.")),
+            ("TAIL", None, None),
+            ("END", None, Some("not a display")),
+        ]
+    );
+    assert_eq!(e.values[0].annotations[0].name.value, "flag");
+    assert!(parse("enum E { A = 0 \"x\" as \"y\" }").is_err());
+}
+
+#[test]
+fn import_from_a_bare_name_as_the_old_parser_took_it() {
+    let document = parse_ok("import * from shared\nimport { A as B } from \"x.widl\"");
+    let froms: Vec<&str> = document
+        .definitions
+        .iter()
+        .map(|d| match d {
+            Definition::Import(i) => i.from.value.as_str(),
+            _ => panic!("expected imports"),
+        })
+        .collect();
+    assert_eq!(froms, ["shared", "x.widl"]);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Helpers for the toolchain tests and the property tests.
 
+pub mod old_shapes;
 pub mod printer;
 pub mod random_schema;
 pub mod toolchain;

@@ -44,13 +44,33 @@ const TEXTS: [&str; 6] = [
 /// The random schema of `seed`, which validates: every name it uses is defined, and once.
 /// With `annotations`, it declares a directive and annotates some definitions with it.
 pub fn schema(seed: u64, annotations: bool) -> String {
+    generate(seed, annotations, Syntax::Current)
+}
+
+/// The random schema of `seed` in the syntax the old parser (@wapc/widl 0.0.6) reads: no
+/// aliases, and enum display names after the index without `as`.
+pub fn old_schema(seed: u64, annotations: bool) -> String {
+    generate(seed, annotations, Syntax::Old)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Syntax {
+    Current,
+    Old,
+}
+
+fn generate(seed: u64, annotations: bool, syntax: Syntax) -> String {
     let rng = &mut Rng::new(seed);
     let types = 1 + rng.below(4);
     let enums = rng.below(3);
     let mut named: Vec<String> = (0..types).map(|i| format!("Type{i}")).collect();
     named.extend((0..enums).map(|i| format!("Enum{i}")));
     let unions = if types > 1 { rng.below(2) } else { 0 };
-    let aliases = rng.below(3);
+    // Drawn in both syntaxes, so that a seed gives the same schema otherwise.
+    let aliases = match (rng.below(3), syntax) {
+        (_, Syntax::Old) => 0,
+        (n, Syntax::Current) => n,
+    };
     let mut out = format!("namespace \"random.{}\"\n\n", rng.below(1000));
     if annotations {
         out.push_str("directive @note(text: string) on TYPE | FIELD | OPERATION | ENUM\n\n");
@@ -68,7 +88,8 @@ pub fn schema(seed: u64, annotations: bool) -> String {
         for v in 0..1 + rng.below(4) {
             index += rng.below(3);
             let display = if rng.chance(50) {
-                format!(" as {}", super::printer::quote(rng.pick(&TEXTS)))
+                let as_ = if syntax == Syntax::Old { "" } else { " as" };
+                format!("{as_} {}", super::printer::quote(rng.pick(&TEXTS)))
             } else {
                 String::new()
             };
