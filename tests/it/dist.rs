@@ -510,6 +510,8 @@ fn the_aarch64_binary_under_qemu_prints_and_writes_what_the_x86_64_one_does() {
         &["ast", "--pretty", "everything/schema.widl"],
         &["check", "--color", "always", "invalid.widl"],
         &["ast", "invalid.widl"],
+        &["fmt", "everything/schema.widl"],
+        &["fmt", "--diff", "greeter/schema.widl"],
         &["generate", "greeter"],
         &["generate", "--no-format", "everything"],
         &["generate", "--check", "everything"],
