@@ -433,7 +433,7 @@ fn every_template(schema: &str) -> String {
         let extension = match template.split('/').next() {
             Some("rust") => "rs",
             Some("tinygo" | "go") => "go",
-            Some("assemblyscript") => "ts",
+            Some("assemblyscript" | "typescript") => "ts",
             other => panic!("{template}: which language is {other:?}?"),
         };
         let file = template.replace('/', "_");
