@@ -26,10 +26,18 @@ Exit status:
   1  invalid input (the schema or configuration has errors), or stale output with --check
   2  usage error: unknown command, option or argument; a schema `wapc fmt` cannot parse";
 
+/// `wapc --version`: the package's version and the commit it was built from (build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("WAPC_BUILD_COMMIT"),
+    ")"
+);
+
 #[derive(Parser, Debug)]
 #[command(
     name = "wapc",
-    version,
+    version = VERSION,
     about = "The WIDL code generator for waPC (WebAssembly procedure calls)",
     after_help = AFTER_HELP
 )]

@@ -12,6 +12,7 @@ mod compat_go;
 mod compat_rust;
 mod compile_matrix;
 mod differential;
+mod dist;
 mod fmt;
 mod fuzz_regressions;
 mod generate;
