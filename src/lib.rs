@@ -1,8 +1,9 @@
 //! `wapc_codegen`: the WIDL code generator behind the `wapc` command.
 //!
 //! The modules depend one way only: `cli` → `project` → `codegen` → `model` → `parser`, and
-//! `cli` → `install` → `model` (for `$WAPC_HOME`), and `cli` → `call`, `wire` → `model` (for
-//! `wapc call`), with `diagnostic` shared by all of them.
+//! `cli` → `install` → `project` (to check a templates package) and `codegen` (its YAML and
+//! path helpers), and `cli` → `call`, `wire` → `model` (for `wapc call`), with `diagnostic`
+//! shared by all of them.
 //! From a `build.rs`, use [`Builder`], which sits on `codegen`.
 //!
 //! The `cli` feature (on by default) adds the `wapc` command: `cli`, `install`, `project`

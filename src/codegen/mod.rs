@@ -199,7 +199,7 @@ pub(crate) fn render_document(
             )
         })?;
     }
-    let templates = Templates::load(user_templates.as_deref())?;
+    let templates = Templates::load_within(user_templates.as_deref(), templates_scope)?;
     let roles: Vec<&str> = (schema.definitions.iter())
         .filter_map(|d| match &d.definition {
             Definition::Role(role) => Some(role.name.value.as_str()),
