@@ -723,6 +723,15 @@ fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
 }
 
 fn check(schemas: &[PathBuf], imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
+    // Standard input can be read once: a second `-` would check nothing, silently.
+    if schemas.iter().filter(|s| s.as_os_str() == "-").count() > 1 {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`-` (standard input) may be given once",
+            )
+            .exit()
+    }
     let mut status = ExitCode::SUCCESS;
     for schema in schemas {
         let started = Instant::now();
