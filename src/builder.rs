@@ -177,6 +177,7 @@ impl Builder {
             templates: Scope::new([], true),
             outputs: Project::only(&out_dir),
             outputs_of: "the build script's output (`OUT_DIR`)",
+            permit_outside: None,
         };
         let mut read = Vec::new();
         let mut warnings = Diagnostics::default();

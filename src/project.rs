@@ -291,8 +291,12 @@ pub fn create(
             inside(&relative)
                 .and_then(|()| output::check_name(&relative))
                 .and_then(|()| {
-                    let new = Project::only(project.dir);
-                    output::check_within(&new, "the new project", &target, Path::new(&relative))
+                    let bounds = output::OutputBounds {
+                        project: &Project::only(project.dir),
+                        whose: "the new project",
+                        permit: None,
+                    };
+                    output::check_within(&bounds, &target, Path::new(&relative))
                 })
                 .map_err(|m| {
                     Diagnostic::error(format!(

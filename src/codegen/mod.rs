@@ -171,6 +171,7 @@ fn render_all(
         templates: Scope::of_project(&project, [], options.allow_outside),
         outputs: project,
         outputs_of: "the codegen file",
+        permit_outside: Some("pass --allow-outside"),
     };
     let mut files = Vec::new();
     let mut errors = Diagnostics::default();
@@ -188,9 +189,11 @@ fn render_all(
             Err(e) => errors.0.extend(e.0),
         }
     }
+    // By the file each names: `o.rs`, `./o.rs` and `sub/../o.rs` are one file.
     let mut seen = std::collections::HashSet::new();
     for file in &files {
-        if !seen.insert(&file.path) {
+        let same = input::resolve_existing(&file.path).unwrap_or_else(|_| file.path.clone());
+        if !seen.insert(same) {
             errors.push(Diagnostic::in_file(
                 &config_name,
                 format!("`{}` is generated twice", file.path.display()),
@@ -213,6 +216,8 @@ pub(crate) struct Bounds {
     pub outputs: Project,
     /// Whose project `outputs` is, for messages ("the codegen file").
     pub outputs_of: &'static str,
+    /// How the caller permits an output outside, for messages (`--allow-outside`).
+    pub permit_outside: Option<&'static str>,
 }
 
 /// Renders every target of one document. Its paths are relative to `base`, and stay within
@@ -324,7 +329,12 @@ pub(crate) fn render_document(
         }
         let path = base.join(&output);
         if !options.allow_outside {
-            output::check_within(&bounds.outputs, bounds.outputs_of, &path, &output)
+            let outputs = output::OutputBounds {
+                project: &bounds.outputs,
+                whose: bounds.outputs_of,
+                permit: bounds.permit_outside,
+            };
+            output::check_within(&outputs, &path, &output)
                 .map_err(|m| document.target_errors(relative, [m]))?;
         }
         let started = Instant::now();

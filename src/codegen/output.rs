@@ -53,16 +53,24 @@ pub fn shown_text(text: &str) -> String {
     }
 }
 
-/// Refuses the output `output` (as the codegen file names it), to be written at `path`, unless
-/// it lies inside `project` (the project of `whose`, for messages) with its `..` taken and the
-/// symbolic links that exist followed: a link inside the project (`gen -> ../elsewhere`) must
-/// not carry a write out of it.
-pub fn check_within(
-    project: &Project,
-    whose: &str,
-    path: &Path,
-    output: &Path,
-) -> Result<(), String> {
+/// Where outputs must stay, and how messages speak of it.
+pub struct OutputBounds<'a> {
+    pub project: &'a Project,
+    /// Whose project it is ("the codegen file").
+    pub whose: &'a str,
+    /// How to permit an output outside, where the caller has a way ("pass --allow-outside").
+    pub permit: Option<&'a str>,
+}
+
+/// Refuses the output `output` (as the caller names it), to be written at `path`, unless it
+/// lies inside `bounds.project` with its `..` taken and the symbolic links that exist
+/// followed: a link inside the project (`gen -> ../elsewhere`) must not carry a write out of it.
+pub fn check_within(bounds: &OutputBounds, path: &Path, output: &Path) -> Result<(), String> {
+    let project = bounds.project;
+    let permit = bounds
+        .permit
+        .map(|permit| format!(" ({permit} to permit it)"))
+        .unwrap_or_default();
     let resolved = resolve_existing(path)
         .map_err(|e| format!("cannot resolve `{}`: {}", shown(path), io_reason(&e)))?;
     if resolved.starts_with(&project.root) {
@@ -74,22 +82,18 @@ pub fn check_within(
             .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
     if climbs {
         Err(format!(
-            "the output `{}` is outside {} (pass --allow-outside to permit it)",
+            "the output `{}` is outside {}{permit}",
             shown(output),
-            project.described(whose)
+            project.described(bounds.whose)
         ))
     } else {
-        Err(leads_outside(path, &project.root, &resolved))
+        Err(format!(
+            "`{}` leads outside `{}` through a symbolic link (to `{}`){permit}",
+            shown(path),
+            shown(&project.root),
+            shown(&resolved)
+        ))
     }
-}
-
-fn leads_outside(path: &Path, root: &Path, resolved: &Path) -> String {
-    format!(
-        "`{}` leads outside `{}` through a symbolic link (to `{}`; pass --allow-outside to permit it)",
-        shown(path),
-        shown(root),
-        shown(resolved)
-    )
 }
 
 /// Runs `formatter` over `text` when it is installed; the text as it is when not, or when the

@@ -198,5 +198,34 @@ fn a_build_script_reads_imports_from_the_repository_that_holds_its_schema() {
         .expect_err("an output outside the output folder")
         .to_string();
     assert!(error.contains("escaped.rs"), "{error}");
+    // A build script has neither a codegen file nor a flag to permit it.
+    assert!(
+        error.contains("the build script's output (`OUT_DIR`)")
+            && !error.contains("--allow-outside")
+            && !error.contains("codegen file"),
+        "{error}"
+    );
     assert!(!repo.join("escaped.rs").exists());
+}
+
+/// `o.rs`, `./o.rs` and `sub/../o.rs` are one file: naming it twice is an error wherever the
+/// run starts, never two targets that overwrite each other on every run.
+#[test]
+fn one_file_named_two_ways_is_generated_twice() {
+    let dir = toolchain::scratch("project_bounds", "named-twice");
+    write(&dir.join("api/schema.widl"), COMMON);
+    for second in ["./o.rs", "sub/../o.rs"] {
+        write(
+            &dir.join("api/codegen.yaml"),
+            &format!(
+                "schema: schema.widl\ngenerates:\n  o.rs: {{template: rust/module}}\n  {second}: {{template: tinygo/module}}\n"
+            ),
+        );
+        for (from, config) in [(dir.join("api"), "codegen.yaml"), (dir.clone(), "api")] {
+            let (code, _, stderr) = wapc(&from, &["generate", "--no-format", config]);
+            assert_eq!(code, 1, "{second} from {}: {stderr}", from.display());
+            assert!(stderr.contains("is generated twice"), "{stderr}");
+            assert!(!dir.join("api/o.rs").exists());
+        }
+    }
 }
