@@ -12,6 +12,7 @@ pub mod format;
 pub mod input;
 pub mod install;
 pub mod limits;
+pub mod lsp;
 pub mod model;
 pub mod parser;
 pub mod project;
