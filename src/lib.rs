@@ -3,18 +3,26 @@
 //! The modules depend one way only: `cli` → `project` → `codegen` → `model` → `parser`, and
 //! `cli` → `install` → `model` (for `$WAPC_HOME`), with `diagnostic` shared by all of them.
 //! From a `build.rs`, use [`Builder`], which sits on `codegen`.
+//!
+//! The `cli` feature (on by default) adds the `wapc` command: `cli`, `install`, `project`
+//! (`wapc new`), `lsp` (`wapc lsp`) and `codegen::watch`. A `build.rs` depends on the library without it
+//! (`default-features = false`) and compiles none of the command's dependencies.
 
 pub mod builder;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
 pub mod format;
 pub mod input;
+#[cfg(feature = "cli")]
 pub mod install;
 pub mod limits;
+#[cfg(feature = "cli")]
 pub mod lsp;
 pub mod model;
 pub mod parser;
+#[cfg(feature = "cli")]
 pub mod project;
 
 pub use builder::Builder;

@@ -16,6 +16,7 @@ mod names;
 pub(crate) mod output;
 pub mod render;
 mod view;
+#[cfg(feature = "cli")]
 pub mod watch;
 
 use std::io::Read as _;
