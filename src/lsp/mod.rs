@@ -431,6 +431,9 @@ impl Server {
                 replies.push(publish(uri, Vec::new(), None));
             }
         }
+        // The document's own first, then its imports', in a fixed order.
+        let mut by_file: Vec<(PathBuf, Vec<Diagnostic>)> = by_file.into_iter().collect();
+        by_file.sort_by_key(|(file, _)| (file != path, file.clone()));
         for (file, diagnostics) in by_file {
             let (uri, version) = if file == path {
                 (open.uri.clone(), Some(open.version))

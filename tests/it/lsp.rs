@@ -112,23 +112,27 @@ impl Client {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
-    /// The next `textDocument/publishDiagnostics` for `path`.
+    /// The next `textDocument/publishDiagnostics` for `path` (others are kept for later).
     fn diagnostics(&mut self, path: &Path) -> Vec<Value> {
         let wanted = uri(path);
-        loop {
-            let message = match self.notifications.pop_front() {
-                Some(message) => message,
-                None => self.read(),
-            };
-            if message["method"] == "textDocument/publishDiagnostics"
+        let is_wanted = |message: &Value| {
+            message["method"] == "textDocument/publishDiagnostics"
                 && message["params"]["uri"] == wanted
-            {
-                return message["params"]["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-            }
-        }
+        };
+        let message = match self.notifications.iter().position(is_wanted) {
+            Some(at) => self.notifications.remove(at).expect("found"),
+            None => loop {
+                let message = self.read();
+                if is_wanted(&message) {
+                    break message;
+                }
+                self.notifications.push_back(message);
+            },
+        };
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn open(&mut self, path: &Path) -> Vec<Value> {
