@@ -91,6 +91,8 @@ pub struct Context {
     /// Operations the module calls on its host: the interface's, and those of the roles in
     /// `hostRoles`.
     pub host_calls: Vec<OperationView>,
+    /// The roles of `hostRoles`: those whose operations the module calls on its host.
+    pub host_roles: Vec<RoleView>,
     /// The name of the generated host client (`hostClassName`, else `Host`).
     pub host_class: String,
     /// The name of the generated handler registry (`handlersClassName`, else `Handlers`).
@@ -198,7 +200,7 @@ pub struct AnnotationView {
 view_keys! {
     Context {
         namespace, config, types, enums, unions, aliases, roles, operations, handlers,
-        host_calls, host_class, handlers_class, args, uses_bytes,
+        host_calls, host_roles, host_class, handlers_class, args, uses_bytes,
     }
     TypeView { name, description, annotations, fields, holds_raw }
     FieldView { name, description, annotations, ty as "type", default }
@@ -289,6 +291,7 @@ pub fn build(resolved: &Resolved, config: Map<String, Json>) -> Context {
         operations: Vec::new(),
         handlers: Vec::new(),
         host_calls: Vec::new(),
+        host_roles: Vec::new(),
         args: Vec::new(),
         host_class: config_str(&config, "hostClassName", "Host"),
         handlers_class: config_str(&config, "handlersClassName", "Handlers"),
@@ -383,6 +386,7 @@ pub fn build(resolved: &Resolved, config: Map<String, Json>) -> Context {
         }
         if host_roles.contains(&role.name) {
             context.host_calls.extend(role.operations.iter().cloned());
+            context.host_roles.push(role.clone());
         }
     }
     let mut args_seen = BTreeSet::new();
