@@ -12,6 +12,7 @@ use crate::call::{CallError, Guest, Host, Limits};
 use crate::codegen::output::shown;
 use crate::diagnostic::{Diagnostics, did_you_mean};
 use crate::input;
+use crate::limits::{MAX_CALL_JSON_SIZE, MAX_CALL_MODULE_SIZE};
 use crate::model::{self, resolve::Operation, resolve::Resolved};
 use crate::wire::{self, OrderedJson, Wire, WireError};
 
@@ -21,11 +22,6 @@ const EXIT_GUEST_ERROR: u8 = 3;
 const EXIT_MODULE: u8 = 1;
 /// Exit status: the command line, the schema, or JSON that does not fit it.
 const EXIT_INPUT: u8 = 2;
-
-/// The largest JSON input or replies file read.
-const MAX_JSON: u64 = 64 << 20;
-/// The largest module read.
-const MAX_MODULE: u64 = 256 << 20;
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -221,7 +217,7 @@ fn run(args: &CallArgs) -> Result<(), Failure> {
         None => HostReplies::default(),
     };
     let started = Instant::now();
-    let bytes = input::read(module_path, MAX_MODULE, "a module").map_err(|error| {
+    let bytes = input::read(module_path, MAX_CALL_MODULE_SIZE, "a module").map_err(|error| {
         Failure::module(
             "load",
             format!("cannot read {}: {}", shown(module_path), error.0),
@@ -361,7 +357,7 @@ fn read_input(args: &CallArgs) -> Result<serde_json::Value, Failure> {
     let (text, source) = match (args.json.as_deref(), args.data.as_deref()) {
         (None, None) => return Ok(serde_json::Value::Object(Default::default())),
         (_, Some("@-")) => {
-            let bytes = input::read_stdin(MAX_JSON, "the input")
+            let bytes = input::read_stdin(MAX_CALL_JSON_SIZE, "the input")
                 .map_err(|error| Failure::input(format!("cannot read stdin: {}", error.0)))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| Failure::input("the input on stdin is not UTF-8"))?;
@@ -377,7 +373,7 @@ fn read_input(args: &CallArgs) -> Result<serde_json::Value, Failure> {
 }
 
 fn read_json_file(path: &Path) -> Result<String, Failure> {
-    let bytes = input::read(path, MAX_JSON, "a JSON file")
+    let bytes = input::read(path, MAX_CALL_JSON_SIZE, "a JSON file")
         .map_err(|error| Failure::input(format!("cannot read {}: {}", shown(path), error.0)))?;
     String::from_utf8(bytes).map_err(|_| Failure::input(format!("{} is not UTF-8", shown(path))))
 }
