@@ -1,4 +1,5 @@
 //! Micro-benchmarks of each stage of `wapc generate`: parse, load (parse + validate), resolve,
+//! format (`wapc fmt`),
 //! build the template context, and render (and, for comparison, render with handlebars-rust).
 //! The whole-process comparison with the reference generator is `bench/run`. The schemas come
 //! from bench/schema.py, the same ones that script uses.
@@ -32,6 +33,10 @@ fn stages(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("load", types), &text, |b, text| {
             b.iter(|| wapc_codegen::model::load_str("bench.widl", text).expect("valid"));
+        });
+        // `wapc fmt`, which should take no longer than `wapc check` (load, above).
+        group.bench_with_input(BenchmarkId::new("format", types), &file, |b, file| {
+            b.iter(|| wapc_codegen::format::format(file).expect("valid"));
         });
         let schema = wapc_codegen::model::load_str("bench.widl", &text).expect("valid");
         group.bench_with_input(BenchmarkId::new("resolve", types), &schema, |b, schema| {

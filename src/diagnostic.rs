@@ -530,6 +530,7 @@ pub fn io_reason(error: &std::io::Error) -> String {
         std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
         std::io::ErrorKind::NotADirectory => "a part of the path is a file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::StorageFull => "no space left on the device".to_string(),
         _ => error.to_string(),
     }
 }

@@ -67,6 +67,22 @@ pub fn admitted(path: &Path, scope: &Scope) -> Result<PathBuf, Refused> {
 /// Reads at most `limit` bytes of the regular file at `path` (following symlinks); `what`
 /// names the kind of file in the message when it is larger ("a schema").
 pub fn read(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+    read_file(path, limit, what, Links::Follow)
+}
+
+/// [`read`], but a symbolic link is refused, not followed: for a file that must be the one
+/// at `path` itself (a package's manifest, which could otherwise lead to `/etc/passwd`).
+pub fn read_unlinked(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+    read_file(path, limit, what, Links::Refuse)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Links {
+    Follow,
+    Refuse,
+}
+
+fn read_file(path: &Path, limit: u64, what: &str, links: Links) -> Result<Vec<u8>, Refused> {
     let too_large = |size: &str| {
         Refused(format!(
             "it is {size}; {what} may be at most {}",
@@ -74,7 +90,16 @@ pub fn read(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
         ))
     };
     // Checked before opening: opening a FIFO for reading waits for a writer.
-    let metadata = std::fs::metadata(path).map_err(|error| Refused(io_reason(&error)))?;
+    let metadata = match links {
+        Links::Follow => std::fs::metadata(path),
+        Links::Refuse => std::fs::symlink_metadata(path),
+    };
+    let metadata = metadata.map_err(|error| Refused(io_reason(&error)))?;
+    if metadata.is_symlink() {
+        return Err(Refused(
+            "it is a symbolic link, and links are not followed here".to_string(),
+        ));
+    }
     if metadata.is_dir() {
         return Err(Refused("it is a directory".to_string()));
     }
@@ -84,7 +109,7 @@ pub fn read(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
     if metadata.len() > limit {
         return Err(too_large(&mebibytes(metadata.len())));
     }
-    let file = open(path).map_err(|error| Refused(io_reason(&error)))?;
+    let file = open(path, links).map_err(|error| Refused(io_reason(&error)))?;
     // The file may have been swapped for something else since: check what was opened.
     if !file.metadata().is_ok_and(|m| m.is_file()) {
         return Err(Refused("it is not a regular file".to_string()));
@@ -121,26 +146,54 @@ fn read_limited(
 }
 
 #[cfg(unix)]
-fn open(path: &Path) -> std::io::Result<std::fs::File> {
+fn open(path: &Path, links: Links) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt as _;
     // Non-blocking, so that a FIFO swapped in after the check cannot hang the run; a
-    // regular file reads the same either way.
+    // regular file reads the same either way. No-follow, so that neither can a link.
+    let no_follow = match links {
+        Links::Follow => 0,
+        Links::Refuse => libc::O_NOFOLLOW,
+    };
     std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK)
+        .custom_flags(libc::O_NONBLOCK | no_follow)
         .open(path)
 }
 
 #[cfg(not(unix))]
-fn open(path: &Path) -> std::io::Result<std::fs::File> {
+fn open(path: &Path, _links: Links) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
-/// `16 MiB` or `1 KiB`, rounded up.
+/// `16 MiB`, `17.2 MiB`, `1 KiB` or `15 bytes`: tenths rounded down, so that a size is never overstated
+/// (17 MiB and 15 bytes is not 18 MiB).
 fn mebibytes(bytes: u64) -> String {
-    if bytes >= 1 << 20 {
-        format!("{} MiB", bytes.div_ceil(1 << 20))
+    let (unit, name) = if bytes >= 1 << 20 {
+        (1u64 << 20, "MiB")
     } else {
-        format!("{} KiB", bytes.div_ceil(1 << 10))
+        (1 << 10, "KiB")
+    };
+    if bytes < unit {
+        return format!("{bytes} bytes");
+    }
+    if bytes.is_multiple_of(unit) {
+        return format!("{} {name}", bytes / unit);
+    }
+    let tenths = bytes.saturating_mul(10) / unit;
+    format!("{}.{} {name}", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mebibytes;
+
+    #[test]
+    fn sizes_are_never_overstated() {
+        assert_eq!(mebibytes(16 << 20), "16 MiB");
+        assert_eq!(mebibytes((17 << 20) + 15), "17.0 MiB");
+        assert_eq!(mebibytes(2_000_000), "1.9 MiB");
+        assert_eq!(mebibytes(1 << 10), "1 KiB");
+        assert_eq!(mebibytes(1536), "1.5 KiB");
+        assert_eq!(mebibytes(15), "15 bytes");
     }
 }

@@ -1,18 +1,27 @@
 //! `wapc_codegen`: the WIDL code generator behind the `wapc` command.
 //!
 //! The modules depend one way only: `cli` → `project` → `codegen` → `model` → `parser`, and
-//! `cli` → `install` → `model` (for `$WAPC_HOME`), with `diagnostic` shared by all of them.
+//! `cli` → `install` → `project` (to check a templates package) and `codegen` (its YAML and
+//! path helpers), with `diagnostic` shared by all of them.
 //! From a `build.rs`, use [`Builder`], which sits on `codegen`.
+//!
+//! The `cli` feature (on by default) adds the `wapc` command: `cli`, `install`, `project`
+//! (`wapc new`) and `codegen::watch`. A `build.rs` depends on the library without it
+//! (`default-features = false`) and compiles none of the command's dependencies.
 
 pub mod builder;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod codegen;
 pub mod diagnostic;
+pub mod format;
 pub mod input;
+#[cfg(feature = "cli")]
 pub mod install;
 pub mod limits;
 pub mod model;
 pub mod parser;
+#[cfg(feature = "cli")]
 pub mod project;
 
 pub use builder::Builder;

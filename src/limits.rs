@@ -56,6 +56,11 @@ pub const MAX_MANIFEST_SIZE: u64 = 1 << 20;
 /// is also how deep `wapc install --list` looks.
 pub const MAX_PACKAGE_NAME_PARTS: usize = 8;
 
+/// How much an installed package may hold, its files together, and how many files and folders:
+/// an archive of a megabyte can unpack to gigabytes or a million files.
+pub const MAX_PACKAGE_SIZE: u64 = 64 << 20;
+pub const MAX_PACKAGE_FILES: usize = 10_000;
+
 /// One limit as README's "Limits" section shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
@@ -137,6 +142,14 @@ pub const ALL: &[Limit] = &[
     Limit {
         what: "parts of an installed package's name",
         value: Amount::Count(MAX_PACKAGE_NAME_PARTS),
+    },
+    Limit {
+        what: "an installed package's files, together",
+        value: Amount::Bytes(MAX_PACKAGE_SIZE),
+    },
+    Limit {
+        what: "files and folders in an installed package",
+        value: Amount::Count(MAX_PACKAGE_FILES),
     },
 ];
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 use crate::codegen::output::shown;
 use crate::codegen::{self, Outcome};
@@ -24,12 +24,20 @@ const AFTER_HELP: &str = "\
 Exit status:
   0  success
   1  invalid input (the schema or configuration has errors), or stale output with --check
-  2  usage error: unknown command, option or argument";
+  2  usage error: unknown command, option or argument; a schema `wapc fmt` cannot parse";
+
+/// `wapc --version`: the package's version and the commit it was built from (build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("WAPC_BUILD_COMMIT"),
+    ")"
+);
 
 #[derive(Parser, Debug)]
 #[command(
     name = "wapc",
-    version,
+    version = VERSION,
     about = "The WIDL code generator for waPC (WebAssembly procedure calls)",
     after_help = AFTER_HELP
 )]
@@ -68,6 +76,33 @@ impl ColorWhen {
             }
         }
     }
+}
+
+/// The colour choice of the last `--color WHEN` / `--color=WHEN` among `args`, for clap's
+/// messages (`auto` when none, or when it is not a value `--color` takes).
+fn clap_color(args: impl IntoIterator<Item = std::ffi::OsString>) -> clap::ColorChoice {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut choice = clap::ColorChoice::Auto;
+    for (at, arg) in args.iter().enumerate() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.get(at + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        choice = match value {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some("auto") => clap::ColorChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
 }
 
 /// Set once by [`run`]: whether errors are printed in colour.
@@ -120,6 +155,27 @@ enum Command {
         /// Allow reading imports outside the schema's folder and the include folders
         #[arg(long)]
         allow_outside: bool,
+    },
+    /// Print schemas in the canonical WIDL style, or rewrite them (comments kept)
+    #[command(after_help = "\
+Examples:
+  wapc fmt schema.widl           # print it formatted
+  wapc fmt -w api/*.widl         # rewrite the files in place
+  wapc fmt --check api/*.widl    # in CI: list the files that are not formatted, exit 1
+  cat schema.widl | wapc fmt -")]
+    Fmt {
+        /// The schemas to format (`-` reads one from stdin)
+        #[arg(required = true, value_name = "SCHEMA")]
+        schemas: Vec<PathBuf>,
+        /// Rewrite each file that changes, in place (stdin is printed)
+        #[arg(short, long, conflicts_with_all = ["check", "diff"])]
+        write: bool,
+        /// Write nothing; list the files that are not formatted, and exit 1 if there are any
+        #[arg(long)]
+        check: bool,
+        /// Print a unified diff of what formatting changes instead of the formatted text
+        #[arg(long)]
+        diff: bool,
     },
     /// Generate code from a codegen.yaml
     #[command(after_help = "\
@@ -188,9 +244,11 @@ Examples:
   wapc install --list
 
 A package has a wapc.yaml at its root: `kind: definitions` or `kind: templates`, and its
-`name` (e.g. acme/iface): then `import * from \"acme/iface\"` or `wapc new acme/iface` finds it.")]
+`name` (e.g. acme/iface): then `import * from \"acme/iface\"` or `wapc new acme/iface` finds it.
+A package made for the old CLI (a package.json naming it, with definitions/ and templates/
+folders) is installed where the old CLI put it: definitions/@org/module, templates/@org/module.")]
     Install {
-        /// A package folder, a .tgz of one, or a git repository (a URL or a path ending in .git)
+        /// A package folder (or file:FOLDER), a .tgz of one, or a git repository (a URL or a path ending in .git)
         #[arg(required_unless_present = "list")]
         source: Option<String>,
         /// List the installed packages
@@ -287,10 +345,12 @@ macro_rules! detail {
 /// closed pipe (`wapc new --list | head -1`) ends the run quietly with success, as it does
 /// for ripgrep; any other failed write is an error, exit 1.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own usage errors follow `--color` too, which it cannot know before parsing.
+    let mut parser = Cli::command().color(clap_color(std::env::args_os()));
+    let cli = Cli::from_arg_matches(&parser.clone().get_matches()).unwrap_or_else(|e| e.exit());
     let verbosity = match (cli.quiet, cli.verbose) {
         // clap's `conflicts_with` misses a global flag given after the subcommand.
-        (true, true) => Cli::command()
+        (true, true) => parser
             .error(
                 clap::error::ErrorKind::ArgumentConflict,
                 "--quiet and --verbose cannot be used together",
@@ -337,6 +397,12 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             pretty,
             &imports.paths().allowing_outside(allow_outside),
         ),
+        Command::Fmt {
+            schemas,
+            write,
+            check,
+            diff,
+        } => fmt(&schemas, FmtMode { write, check, diff }),
         Command::Generate {
             config,
             check,
@@ -410,13 +476,15 @@ fn install(source: Option<&str>) -> Result<ExitCode, WriteFailed> {
         return Ok(ExitCode::SUCCESS);
     };
     match install::install(source) {
-        Ok(package) => {
-            say!(
-                "installed  {} `{}` in {}",
-                package.kind.folder(),
-                package.name,
-                shown(&package.path)
-            );
+        Ok(packages) => {
+            for package in packages {
+                status!(
+                    "installed  {} `{}` in {}",
+                    package.kind.folder(),
+                    package.name,
+                    shown(&package.path)
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => Ok(report(&error.into())),
@@ -428,15 +496,51 @@ fn install(source: Option<&str>) -> Result<ExitCode, WriteFailed> {
 fn man_page(page: &mut Vec<u8>) -> std::io::Result<()> {
     let mut wapc = Cli::command();
     wapc.build();
-    clap_mangen::Man::new(wapc.clone()).render(page)?;
-    for command in wapc.get_subcommands().filter(|c| c.get_name() != "help") {
-        let name = format!("wapc {}", command.get_name());
+    let man = clap_mangen::Man::new(wapc.clone());
+    man.render_title(page)?;
+    man.render_name_section(page)?;
+    man.render_synopsis_section(page)?;
+    man.render_description_section(page)?;
+    man.render_options_section(page)?;
+    man.render_subcommands_section(page)?;
+    // The after-help (exit codes), under a title of its own (clap_mangen's is "EXTRA").
+    writeln!(page, ".SH \"EXIT STATUS\"")?;
+    man_after_help(page, &wapc)?;
+    man.render_version_section(page)?;
+    man_sections(page, "wapc", &wapc)
+}
+
+/// A command's after-help (its examples) as preformatted text.
+fn man_after_help(page: &mut Vec<u8>, command: &clap::Command) -> std::io::Result<()> {
+    let Some(text) = command.get_after_help() else {
+        return Ok(());
+    };
+    writeln!(page, ".PP\n.nf")?;
+    for line in text.to_string().lines() {
+        let line = line.replace('\\', "\\e");
+        let guarded = if line.starts_with(['.', '\'']) {
+            "\\&"
+        } else {
+            ""
+        };
+        writeln!(page, "{guarded}{line}")?;
+    }
+    writeln!(page, ".fi")
+}
+
+/// A section for each subcommand of `parent` (named `prefix`), and for theirs in turn
+/// (`wapc templates list`): what it does, its synopsis, options and examples.
+fn man_sections(page: &mut Vec<u8>, prefix: &str, parent: &clap::Command) -> std::io::Result<()> {
+    for command in parent.get_subcommands().filter(|c| c.get_name() != "help") {
+        let name = format!("{prefix} {}", command.get_name());
         writeln!(page, ".SH \"{}\"", name.to_uppercase())?;
         let man = clap_mangen::Man::new(command.clone().bin_name(&name));
         man.render_description_section(page)?;
         man.render_synopsis_section(page)?;
         man.render_options_section(page)?;
-        man.render_extra_section(page)?;
+        // The examples, under the command's own heading.
+        man_after_help(page, command)?;
+        man_sections(page, &name, command)?;
     }
     Ok(())
 }
@@ -656,6 +760,82 @@ fn ast(schema: &Path, pretty: bool, imports: &ImportPaths) -> Result<ExitCode, W
     match json {
         Ok(json) => say!("{json}"),
         Err(error) => return Err(WriteFailed(std::io::Error::other(error))),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `wapc fmt` does with the formatted text.
+#[derive(Clone, Copy)]
+struct FmtMode {
+    write: bool,
+    check: bool,
+    diff: bool,
+}
+
+/// Exit status of `wapc fmt` for a schema that does not parse, as gofmt and rustfmt have it.
+const EXIT_UNPARSABLE: u8 = 2;
+
+/// Formats every schema first; when one does not parse (or cannot be read), reports it and
+/// writes nothing at all.
+fn fmt(schemas: &[PathBuf], mode: FmtMode) -> Result<ExitCode, WriteFailed> {
+    let mut formatted = Vec::with_capacity(schemas.len());
+    let mut errors = Diagnostics::default();
+    for schema in schemas {
+        let started = Instant::now();
+        let read = if schema == Path::new("-") {
+            model::read_stdin()
+        } else {
+            model::read(schema)
+        };
+        let file = match read {
+            Ok(file) => std::sync::Arc::new(file),
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        match crate::format::format(&file) {
+            Ok(text) => formatted.push((schema, file, text)),
+            Err(found) => errors.0.extend(found.0),
+        }
+        detail!("formatted  {} in {:.1?}", shown(schema), started.elapsed());
+    }
+    if !errors.is_empty() {
+        report(&errors);
+        return Ok(ExitCode::from(EXIT_UNPARSABLE));
+    }
+    let mut unformatted = 0;
+    let mut rewrite: Vec<(&Path, &str)> = Vec::new();
+    for (schema, file, text) in &formatted {
+        let changed = file.text != *text;
+        unformatted += usize::from(changed);
+        if mode.diff {
+            if changed {
+                let diff = similar::TextDiff::from_lines(&file.text, text);
+                let name = &file.name;
+                let patch = diff.unified_diff().header(name, name).to_string();
+                say(format_args!("{patch}"))?;
+            }
+        } else if mode.check {
+            if changed {
+                say!("{}", file.name);
+            }
+        } else if mode.write && *schema != Path::new("-") {
+            if changed {
+                rewrite.push((schema, text));
+            }
+        } else {
+            say(format_args!("{text}"))?;
+        }
+    }
+    if let Err(error) = codegen::output::write_all(&rewrite, true) {
+        return Ok(report(&error.into()));
+    }
+    for (path, _) in &rewrite {
+        status!("formatted  {}", shown(path));
+    }
+    if mode.check && unformatted > 0 {
+        return Ok(ExitCode::from(EXIT_INVALID));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -122,26 +122,7 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
         let message = format!("the YAML nests more than {MAX_CONFIG_NESTING} levels deep");
         return Err(Diagnostic::at_yaml(&file, line, column, message).into());
     }
-    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let trail = RefCell::new(Trail::default());
-        NoDuplicates { trail: &trail }
-            .deserialize(document)
-            .map_err(|e| {
-                let error = Diagnostic::yaml(&file, &e);
-                // The duplicate's path leads to the first key of that name: Find stops there.
-                let first = trail.into_inner().duplicate.and_then(|path| {
-                    let steps: Option<Vec<Step>> = path.iter().map(TrailStep::step).collect();
-                    locate(text, index, &steps?, true)
-                });
-                match first {
-                    Some((line, column)) => {
-                        let span = file.yaml_token(line, column);
-                        error.with_secondary(&file, span, "first given here")
-                    }
-                    None => error,
-                }
-            })?;
-    }
+    refuse_duplicates(&file)?;
     let mut documents = Vec::new();
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
         // An empty document (a trailing `---`) generates nothing.
@@ -240,6 +221,32 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Refuses a key given twice in one mapping of any YAML document of `file`, pointing at both.
+pub fn refuse_duplicates(file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
+    let text = file.text.as_str();
+    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        let trail = RefCell::new(Trail::default());
+        NoDuplicates { trail: &trail }
+            .deserialize(document)
+            .map_err(|e| {
+                let error = Diagnostic::yaml(file, &e);
+                // The duplicate's path leads to the first key of that name: Find stops there.
+                let first = trail.into_inner().duplicate.and_then(|path| {
+                    let steps: Option<Vec<Step>> = path.iter().map(TrailStep::step).collect();
+                    locate(text, index, &steps?, true)
+                });
+                match first {
+                    Some((line, column)) => {
+                        let span = file.yaml_token(line, column);
+                        error.with_secondary(file, span, "first given here")
+                    }
+                    None => error,
+                }
+            })?;
+    }
+    Ok(())
 }
 
 /// Refuses a key given twice in one mapping, wherever in the document: serde maps keep the

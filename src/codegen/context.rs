@@ -94,6 +94,8 @@ pub struct Context {
     /// The host calls that the module does not serve (by name): the old Go host's client had a
     /// method for every host call, where wapc's has one for every operation served.
     pub unserved_host_calls: Vec<OperationView>,
+    /// The roles of `hostRoles`: those whose operations the module calls on its host.
+    pub host_roles: Vec<RoleView>,
     /// The name of the generated host client (`hostClassName`, else `Host`).
     pub host_class: String,
     /// The name of the generated handler registry (`handlersClassName`, else `Handlers`).
@@ -202,7 +204,8 @@ pub struct AnnotationView {
 view_keys! {
     Context {
         namespace, config, types, enums, unions, aliases, roles, operations, handlers,
-        host_calls, unserved_host_calls, host_class, handlers_class, args, uses_bytes,
+        host_calls, unserved_host_calls, host_roles, host_class, handlers_class, args,
+        uses_bytes,
     }
     TypeView { name, description, annotations, fields, holds_raw }
     FieldView { name, description, annotations, ty as "type", default }
@@ -294,6 +297,7 @@ pub fn build(resolved: &Resolved, config: Map<String, Json>) -> Context {
         handlers: Vec::new(),
         host_calls: Vec::new(),
         unserved_host_calls: Vec::new(),
+        host_roles: Vec::new(),
         args: Vec::new(),
         host_class: config_str(&config, "hostClassName", "Host"),
         handlers_class: config_str(&config, "handlersClassName", "Handlers"),
@@ -388,6 +392,7 @@ pub fn build(resolved: &Resolved, config: Map<String, Json>) -> Context {
         }
         if host_roles.contains(&role.name) {
             context.host_calls.extend(role.operations.iter().cloned());
+            context.host_roles.push(role.clone());
         }
     }
     let served: BTreeSet<&str> = context.handlers.iter().map(|o| o.name.as_str()).collect();

@@ -16,6 +16,7 @@ mod names;
 pub(crate) mod output;
 pub mod render;
 mod view;
+#[cfg(feature = "cli")]
 pub mod watch;
 
 use std::io::Read as _;
@@ -198,7 +199,7 @@ pub(crate) fn render_document(
             )
         })?;
     }
-    let templates = Templates::load(user_templates.as_deref())?;
+    let templates = Templates::load_within(user_templates.as_deref(), templates_scope)?;
     let roles: Vec<&str> = (schema.definitions.iter())
         .filter_map(|d| match &d.definition {
             Definition::Role(role) => Some(role.name.value.as_str()),
@@ -259,7 +260,7 @@ pub(crate) fn render_document(
             template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
         let shared = context_of[index];
         let context = &contexts[shared];
-        let language = lang::of_output(&output);
+        let language = lang::of_target(&output, &template);
         let clashes = language.map_or_else(Vec::new, |language| names::check(language, context));
         if !clashes.is_empty() {
             let clashes = clashes.iter().map(|m| format!("`{relative}`: {m}"));

@@ -51,11 +51,16 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 /// A path as it may be printed: control and text-direction characters escaped.
 pub fn shown(path: &Path) -> String {
-    let text = path.display().to_string();
+    shown_text(&path.display().to_string())
+}
+
+/// Text from elsewhere as it may be printed: escaped when it holds a control or
+/// text-direction character, which a terminal would act on.
+pub fn shown_text(text: &str) -> String {
     if text.chars().any(super::render::misleading) {
         text.escape_debug().to_string()
     } else {
-        text
+        text.to_string()
     }
 }
 
@@ -227,6 +232,19 @@ pub fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), Diagnosti
 /// place is never followed.
 const TEMPORARY: (&str, &str) = (".wapc-", ".tmp");
 
+/// How many random letters and digits a temporary's name has between prefix and suffix:
+/// enough that no file of a user's own (`.wapc-notes.tmp`) has that shape by chance.
+const TEMPORARY_RANDOM: usize = 16;
+
+/// Whether `name` has exactly the shape of this tool's temporaries.
+pub fn is_temporary(name: &str) -> bool {
+    name.strip_prefix(TEMPORARY.0)
+        .and_then(|rest| rest.strip_suffix(TEMPORARY.1))
+        .is_some_and(|random| {
+            random.len() == TEMPORARY_RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
 fn write_temporary(path: &Path, content: &str) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     let dir = dir.unwrap_or(Path::new("."));
@@ -234,6 +252,7 @@ fn write_temporary(path: &Path, content: &str) -> std::io::Result<tempfile::Name
     let mut file = tempfile::Builder::new()
         .prefix(TEMPORARY.0)
         .suffix(TEMPORARY.1)
+        .rand_bytes(TEMPORARY_RANDOM)
         // As a plain create makes it (less the umask), not tempfile's private 0600.
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
         .tempfile_in(dir)?;
@@ -258,9 +277,9 @@ fn remove_stale_temporaries(dir: &Path) {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(TEMPORARY.0) && name.ends_with(TEMPORARY.1) && stale(&entry) {
+        let is_ours = entry.file_name().to_str().is_some_and(is_temporary)
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if is_ours && stale(&entry) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -336,6 +355,6 @@ mod tests {
             t.path().file_name().unwrap().to_string_lossy().into_owned()
         };
         assert_ne!(name(&one), name(&two));
-        assert!(name(&one).len() < 20 && name(&one).ends_with(TEMPORARY.1));
+        assert!(name(&one).len() < 32 && is_temporary(&name(&one)));
     }
 }

@@ -33,9 +33,11 @@ impl ImportPaths {
         }
     }
 
-    /// wapc's own folder: `$WAPC_HOME`, else `~/.wapc`.
+    /// wapc's own folder: `$WAPC_HOME`, else `~/.wapc`. Set but empty counts as unset (not
+    /// as the working folder, where anyone could plant `definitions/`).
     pub fn home() -> Option<PathBuf> {
         std::env::var_os("WAPC_HOME")
+            .filter(|home| !home.is_empty())
             .map(PathBuf::from)
             .or_else(|| std::env::home_dir().map(|h| h.join(".wapc")))
     }

@@ -74,24 +74,33 @@ pub fn load_reading(
     (loader.finish(root), read)
 }
 
+/// Reads one schema file as [`load`] does (within the size limit, UTF-8), without parsing it.
+pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
+    read_source(path).map_err(|error| match error {
+        ReadError::Refused(refused) => Diagnostic::in_file(
+            path.display().to_string(),
+            format!("cannot read `{}`: {}", path.display(), refused.0),
+        ),
+        ReadError::Utf8(diagnostic) => *diagnostic,
+    })
+}
+
+/// Reads a schema from standard input as [`load_stdin`] does, named [`STDIN_NAME`].
+pub fn read_stdin() -> Result<SourceFile, Diagnostic> {
+    let bytes = input::read_stdin(MAX_SCHEMA_SIZE, "a schema")
+        .map_err(|refused| Diagnostic::error(format!("cannot read {STDIN_NAME}: {}", refused.0)))?;
+    decode(Path::new(STDIN_NAME), bytes).map_err(|error| *error)
+}
+
 /// Loads a schema from standard input, as [`load`] does a file named [`STDIN_NAME`] in the
 /// working directory: its imports are found from there.
 pub fn load_stdin(imports: &ImportPaths) -> Result<Schema, Diagnostics> {
     let path = Path::new(STDIN_NAME);
     let mut loader = Loader::new(path, imports);
-    let root = match input::read_stdin(MAX_SCHEMA_SIZE, "a schema") {
-        Ok(bytes) => match decode(path, bytes) {
-            Ok(file) => loader.load_source(path.to_path_buf(), Arc::new(file)),
-            Err(error) => {
-                loader.errors.push(*error);
-                None
-            }
-        },
-        Err(refused) => {
-            loader.errors.push(Diagnostic::error(format!(
-                "cannot read {STDIN_NAME}: {}",
-                refused.0
-            )));
+    let root = match read_stdin() {
+        Ok(file) => loader.load_source(path.to_path_buf(), Arc::new(file)),
+        Err(error) => {
+            loader.errors.push(error);
             None
         }
     };

@@ -99,6 +99,59 @@ fn imports_come_from_the_include_folders() {
     build(Builder::new(dir.join("schema.widl")).include(dir.join("shared"))).expect("builds");
 }
 
+/// A build script's dependency on the library (`default-features = false`, as
+/// examples/build-rs has it) compiles none of the `wapc` command's crates: neither those the
+/// `cli` feature names nor what they pull in.
+#[test]
+fn the_library_alone_needs_none_of_the_commands_crates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .expect("readable")
+        .parse()
+        .expect("Cargo.toml is TOML");
+    let cli = manifest["features"]["cli"]
+        .as_array()
+        .expect("a `cli` feature");
+    let mut commands_crates: Vec<&str> = cli
+        .iter()
+        .filter_map(|feature| feature.as_str()?.strip_prefix("dep:"))
+        .collect();
+    assert!(commands_crates.contains(&"clap"), "{commands_crates:?}");
+    // What those bring along.
+    commands_crates.extend(["clap_builder", "clap_derive", "notify", "anstyle-query"]);
+    let tree = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args([
+            "tree",
+            "--locked",
+            "-p",
+            "wapc-codegen",
+            "--no-default-features",
+        ])
+        .args(["-e", "normal", "--prefix", "none", "--format", "{p}"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        tree.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tree.stderr)
+    );
+    let tree = String::from_utf8(tree.stdout).expect("UTF-8");
+    let names: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split(' ').next())
+        .collect();
+    assert!(names.contains(&"handlebars"), "{tree}");
+    let found: Vec<&&str> = names
+        .iter()
+        .filter(|name| commands_crates.contains(name))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "the library depends on {found:?}:\n{tree}"
+    );
+}
+
 /// The example's build script generates its module, `#[path]` brings it in, and the crate
 /// compiles; cargo was told to rerun the script when the schema or its import changes.
 #[test]
@@ -120,7 +173,7 @@ fn the_build_rs_example_compiles() {
         .map(|entry| std::fs::read_to_string(entry.path()).expect("readable"))
         .collect();
     for file in ["schema.widl", "types.widl"] {
-        let line = format!("cargo:rerun-if-changed={}", example.join(file).display());
+        let line = format!("cargo::rerun-if-changed={}", example.join(file).display());
         assert!(printed.contains(&line), "no `{line}` in:\n{printed}");
     }
 }

@@ -29,7 +29,7 @@ type Person {
 
 /// Runs `wapc` in `dir` (so that paths in messages are relative to it), without
 /// `$WAPC_HOME` pointing anywhere real.
-fn wapc(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn wapc(dir: &Path, args: &[&str]) -> Output {
     wapc_with_env(dir, args, &[])
 }
 
@@ -48,7 +48,7 @@ fn wapc_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 /// Runs `wapc` as [`wapc`] does, with `input` on its stdin.
-fn wapc_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+pub(crate) fn wapc_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     use std::io::Write as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_wapc"))
         .current_dir(dir)
@@ -68,11 +68,11 @@ fn wapc_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     output
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
@@ -698,14 +698,27 @@ fn yaml_and_template_errors_take_the_form_of_schema_errors() {
 // ---- usage -----------------------------------------------------------------------------------
 
 #[test]
-fn version() {
+fn version_names_the_package_version_and_the_commit_it_was_built_from() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // As build.rs finds it: HEAD of this checkout, or "unknown" without git.
+    let head = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .filter(|output| root.join(".git").exists() && output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout)[..12].to_string());
+    let commit = head.as_deref().unwrap_or("unknown");
     let dir = scratch_dir("cli/version");
-    let output = wapc(&dir, &["--version"]);
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        stdout(&output).trim(),
-        format!("wapc {}", env!("CARGO_PKG_VERSION"))
-    );
+    for flag in ["--version", "-V"] {
+        let output = wapc(&dir, &[flag]);
+        assert!(output.status.success());
+        assert_eq!(
+            stdout(&output),
+            format!("wapc {} (commit {commit})\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn a_huge_codegen_file_or_template_is_refused() {
     fails_with(
         &dir,
         &["generate"],
-        "cannot read `codegen.yaml`: it is 2 MiB; a codegen file may be at most 1 MiB",
+        "cannot read `codegen.yaml`: it is 1.9 MiB; a codegen file may be at most 1 MiB",
     );
     write(
         &dir.join("codegen.yaml"),

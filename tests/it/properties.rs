@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 use wapc_codegen::diagnostic::SourceFile;
 
 /// The syntax tree without spans (which printing moves), as JSON.
-fn without_spans(text: &str) -> Result<Json, String> {
+pub(crate) fn without_spans(text: &str) -> Result<Json, String> {
     let file = Arc::new(SourceFile::new("random.widl", text.to_string()));
     let document = wapc_codegen::parser::parse(&file).map_err(|e| e.to_string())?;
     let mut json = serde_json::to_value(&document).map_err(|e| e.to_string())?;
@@ -79,7 +79,7 @@ fn printed_schemas_parse_to_the_same_tree() {
     assert!(checked > 300, "only {checked} schemas checked");
 }
 
-fn schema_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn schema_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
