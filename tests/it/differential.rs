@@ -504,31 +504,24 @@ fn read_declarations(
     api
 }
 
-fn enums_and_unions(schema: &str) -> Vec<String> {
+/// The names of the schema's definitions that `pick` keeps.
+fn definition_names(schema: &str, pick: fn(&Definition) -> bool) -> Vec<String> {
     let file = Arc::new(SourceFile::new("shape.widl", schema.to_string()));
     let document = wapc_codegen::parser::parse(&file).expect("the corpus parses");
-    document
-        .definitions
-        .iter()
-        .filter_map(|d| match d {
-            Definition::Enum(e) => Some(e.name.value.clone()),
-            Definition::Union(u) => Some(u.name.value.clone()),
-            _ => None,
-        })
+    (document.definitions.iter())
+        .filter(|d| pick(d))
+        .filter_map(|d| d.name().map(|n| n.value.clone()))
         .collect()
 }
 
+fn enums_and_unions(schema: &str) -> Vec<String> {
+    definition_names(schema, |d| {
+        matches!(d, Definition::Enum(_) | Definition::Union(_))
+    })
+}
+
 fn role_names(schema: &str) -> Vec<String> {
-    let file = Arc::new(SourceFile::new("shape.widl", schema.to_string()));
-    let document = wapc_codegen::parser::parse(&file).expect("the corpus parses");
-    document
-        .definitions
-        .iter()
-        .filter_map(|d| match d {
-            Definition::Role(role) => Some(role.name.value.clone()),
-            _ => None,
-        })
-        .collect()
+    definition_names(schema, |d| matches!(d, Definition::Role(_)))
 }
 
 #[test]
