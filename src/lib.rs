@@ -2,14 +2,18 @@
 //!
 //! The modules depend one way only: `cli` → `project` → `codegen` → `model` → `parser`, and
 //! `cli` → `install` → `project` (to check a templates package) and `codegen` (its YAML and
-//! path helpers), with `diagnostic` shared by all of them.
+//! path helpers), and `cli` → `call`, `wire` → `model` (for `wapc call`), with `diagnostic`
+//! shared by all of them.
 //! From a `build.rs`, use [`Builder`], which sits on `codegen`.
 //!
 //! The `cli` feature (on by default) adds the `wapc` command: `cli`, `install`, `project`
-//! (`wapc new`) and `codegen::watch`. A `build.rs` depends on the library without it
+//! (`wapc new`), `codegen::watch`, and `wapc call`'s `call` (the engine) and `wire` (JSON and
+//! MessagePack by the schema). A `build.rs` depends on the library without it
 //! (`default-features = false`) and compiles none of the command's dependencies.
 
 pub mod builder;
+#[cfg(feature = "cli")]
+pub mod call;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod codegen;
@@ -23,6 +27,8 @@ pub mod model;
 pub mod parser;
 #[cfg(feature = "cli")]
 pub mod project;
+#[cfg(feature = "cli")]
+pub mod wire;
 
 pub use builder::Builder;
 

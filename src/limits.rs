@@ -61,6 +61,12 @@ pub const MAX_PACKAGE_NAME_PARTS: usize = 8;
 pub const MAX_PACKAGE_SIZE: u64 = 64 << 20;
 pub const MAX_PACKAGE_FILES: usize = 10_000;
 
+/// The largest module `wapc call` reads (a standard Go guest is a few MiB).
+pub const MAX_CALL_MODULE_SIZE: u64 = 256 << 20;
+
+/// The largest JSON `wapc call` reads: its input, or a `--host-replies` file.
+pub const MAX_CALL_JSON_SIZE: u64 = 64 << 20;
+
 /// One limit as README's "Limits" section shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
@@ -150,6 +156,14 @@ pub const ALL: &[Limit] = &[
     Limit {
         what: "files and folders in an installed package",
         value: Amount::Count(MAX_PACKAGE_FILES),
+    },
+    Limit {
+        what: "a module `wapc call` reads",
+        value: Amount::Bytes(MAX_CALL_MODULE_SIZE),
+    },
+    Limit {
+        what: "`wapc call`'s JSON input or replies file",
+        value: Amount::Bytes(MAX_CALL_JSON_SIZE),
     },
 ];
 

@@ -402,9 +402,17 @@ fn toml_string(value: &str) -> String {
 /// module path that is not one.
 fn check_value(name: &str, value: &str) -> Result<(), Diagnostic> {
     let refuse = |why: &str| Diagnostic::error(format!("`{name}={}`: {why}", value.escape_debug()));
-    if value.chars().any(char::is_control) {
+    if value.chars().any(char::is_control) || output::check_name(value).is_err() {
         return Err(refuse(
-            "a value may not hold a line break or other control character",
+            "a value may not hold a line break, another control character or a character \
+             that reorders text (U+202E)",
+        ));
+    }
+    // A version lands in Cargo.toml and package.json, which take semantic versions only.
+    let version_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+');
+    if name == "version" && !value.is_empty() && !value.chars().all(version_char) {
+        return Err(refuse(
+            "a version is letters, digits, `.`, `-` and `+`, such as 0.1.0",
         ));
     }
     // Manifests take the name in kebab case (`{{kebab name}}`): it must be a package name.
@@ -419,15 +427,16 @@ fn check_value(name: &str, value: &str) -> Result<(), Diagnostic> {
             package.escape_debug()
         )));
     }
+    // Each part starts with a letter or digit: not `-flag` (an option to go), not `~`.
     let module_part = |part: &str| {
-        !part.is_empty()
+        part.starts_with(|c: char| c.is_ascii_alphanumeric())
             && part
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
     };
     if name == "module" && !value.is_empty() && !value.split('/').all(module_part) {
         return Err(refuse(
-            "a Go module path is parts of letters, digits, `-`, `.`, `_` and `~`, separated by `/`",
+            "a Go module path is parts of letters, digits, `-`, `.`, `_` and `~`, each starting with a letter or digit, separated by `/`",
         ));
     }
     Ok(())

@@ -1,5 +1,7 @@
 //! Command-line parsing and the commands themselves. Nothing below this module prints.
 
+mod call;
+
 use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -255,6 +257,9 @@ folders) is installed where the old CLI put it: definitions/@org/module, templat
         #[arg(long, conflicts_with = "source")]
         list: bool,
     },
+    /// Call an operation of a waPC module with JSON, typed by its schema
+    #[command(after_help = call::AFTER_HELP)]
+    Call(call::CallArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -449,6 +454,7 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
         Command::Install { source, .. } => install(source.as_deref()),
+        Command::Call(args) => call::call(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "wapc", &mut script);
@@ -717,6 +723,15 @@ fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
 }
 
 fn check(schemas: &[PathBuf], imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
+    // Standard input can be read once: a second `-` would check nothing, silently.
+    if schemas.iter().filter(|s| s.as_os_str() == "-").count() > 1 {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`-` (standard input) may be given once",
+            )
+            .exit()
+    }
     let mut status = ExitCode::SUCCESS;
     for schema in schemas {
         let started = Instant::now();

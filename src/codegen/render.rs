@@ -465,8 +465,11 @@ pub fn export(name: &str, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             .map(|(n, _)| *n)
             .filter(|n| !is_partial(n))
             .collect();
+        let near = crate::diagnostic::did_you_mean(name, known.iter().copied())
+            .map(|near| format!(" ({near})"))
+            .unwrap_or_default();
         return Err(Diagnostic::error(format!(
-            "no built-in template `{name}`; the templates are: {}",
+            "no built-in template `{name}`{near}; the templates are: {}",
             known.join(", ")
         )));
     }

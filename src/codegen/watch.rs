@@ -212,12 +212,13 @@ pub fn watch(
         if !problems.is_empty() && report(Err(problems)).is_break() {
             return Ok(());
         }
-        if inputs.changed_since(started, &written) {
-            continue;
-        }
+
         // Changes made during the run are waiting here already, and rerun it. An editor's
         // save is several events: the run starts once they have settled for `DEBOUNCE`.
-        let mut settled: Option<Instant> = None;
+        // A change made while the run read, before its folder was watched, has no event: it
+        // starts a run as one would (and an event for it, if the watch saw it too, joins in).
+        let mut settled =
+            (inputs.changed_since(started, &written)).then(|| Instant::now() + DEBOUNCE);
         loop {
             let signal = match settled {
                 None => signals

@@ -88,6 +88,16 @@ impl ImportPaths {
 
     /// Every path tried for `location`, in order.
     pub fn searched(&self, importer: &Path, location: &str) -> Vec<PathBuf> {
+        // An absolute location is that file (read only with `--allow-outside`, or inside the
+        // project), not a path below each folder.
+        if Path::new(location).is_absolute() {
+            let base = PathBuf::from(location);
+            return if location.ends_with(".widl") {
+                vec![base]
+            } else {
+                vec![base.with_added_extension("widl"), base.join("index.widl")]
+            };
+        }
         // `org:iface`, the old CLI's name for an installed package, is also `org/iface`.
         let mut forms: Vec<PathBuf> = vec![location.split('/').collect()];
         if location.contains(':') {

@@ -611,3 +611,88 @@ fn messages_say_what_applies() {
         );
     }
 }
+
+/// An absolute import is that file: refused outside the project, read with --allow-outside.
+#[test]
+fn an_absolute_import_is_read_with_allow_outside() {
+    let root = scratch("absolute_import");
+    write(&root.join("shared.widl"), "type S { x: string }\n");
+    let absolute = root.join("shared.widl");
+    write(
+        &root.join("p/s.widl"),
+        format!(
+            "import * from \"{}\"\ntype A {{ s: S }}\n",
+            absolute.display()
+        ),
+    );
+    let (code, _, stderr) = toolchain::run_wapc(&root, &["check", "p/s.widl"], &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("pass --allow-outside"), "{stderr}");
+    let (code, _, stderr) =
+        toolchain::run_wapc(&root, &["check", "--allow-outside", "p/s.widl"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// `check - -` is a usage error (standard input reads once); `templates export` suggests the
+/// nearest name; `wapc new` refuses values that reorder text, a module part that is an option
+/// or `~`, and a version that is none.
+#[test]
+fn second_stdin_export_misspellings_and_new_values() {
+    let root = scratch("small_things");
+    let (code, _, stderr) = toolchain::run_wapc(&root, &["check", "-", "-"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("may be given once"), "{stderr}");
+
+    let (code, _, stderr) =
+        toolchain::run_wapc(&root, &["templates", "export", "rust/modul", "t"], &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("did you mean `rust/module`?"), "{stderr}");
+
+    for (template, value) in [
+        ("rust", "name=evil\u{202e}name"),
+        ("tinygo", "module=~"),
+        ("tinygo", "module=example.com/-flag"),
+        ("rust", "version=1.0.0\""),
+    ] {
+        let (code, _, stderr) = toolchain::run_wapc(&root, &["new", template, "proj", value], &[]);
+        assert_eq!(code, 1, "{value}: {stderr}");
+        assert!(!root.join("proj").exists(), "{value}: a project was made");
+    }
+}
+
+/// `make` in a new rust project says what the wasm32 build needs when the standard library
+/// for wasm32 is missing (here: a rustc that has none), instead of rustc's E0463.
+#[test]
+fn the_rust_projects_make_says_what_the_wasm_build_needs() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = scratch("rust_make");
+    let (code, _, stderr) = toolchain::run_wapc(&root, &["new", "rust", "hello"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let bin = root.join("bin");
+    let fake = bin.join("rustc");
+    write(
+        &fake,
+        "#!/bin/sh\necho /nonexistent/wasm32-unknown-unknown/lib\n",
+    );
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new("make")
+        .args(["build", &format!("WAPC={}", env!("CARGO_BIN_EXE_wapc"))])
+        .current_dir(root.join("hello"))
+        .env("PATH", path)
+        .output()
+        .expect("run make");
+    let said = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{said}");
+    assert!(
+        said.contains("rustup target add wasm32-unknown-unknown")
+            && said.contains("WASM_RUSTC=/usr/bin/rustc"),
+        "{said}"
+    );
+    assert!(!said.contains("E0463"), "{said}");
+}
