@@ -7,8 +7,9 @@
 //! From a `build.rs`, use [`Builder`], which sits on `codegen`.
 //!
 //! The `cli` feature (on by default) adds the `wapc` command: `cli`, `install`, `project`
-//! (`wapc new`), `codegen::watch`, and `wapc call`'s `call` (the engine) and `wire` (JSON and
-//! MessagePack by the schema). A `build.rs` depends on the library without it
+//! (`wapc new`), `codegen::watch`, `lsp` (`wapc lsp`), and `wapc call`'s `call` (the engine)
+//! and `wire` (JSON and MessagePack by the schema). A `build.rs` depends on the library
+//! without it
 //! (`default-features = false`) and compiles none of the command's dependencies.
 
 pub mod builder;
@@ -23,6 +24,8 @@ pub mod input;
 #[cfg(feature = "cli")]
 pub mod install;
 pub mod limits;
+#[cfg(feature = "cli")]
+pub mod lsp;
 pub mod model;
 pub mod parser;
 #[cfg(feature = "cli")]

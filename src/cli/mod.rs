@@ -179,6 +179,24 @@ Examples:
         #[arg(long)]
         diff: bool,
     },
+    /// Run the WIDL language server on stdin and stdout, for editors
+    #[command(after_help = "\
+Diagnostics as `wapc check` gives them, hover, go to definition, references, symbols,
+completion, formatting as `wapc fmt` and renaming of types. The README shows how to set it
+up in VS Code, Neovim and Helix.
+
+Example:
+  wapc lsp -I ../shared")]
+    Lsp {
+        #[command(flatten)]
+        imports: ImportArgs,
+        /// Allow reading imports outside the schema's folder and the include folders
+        #[arg(long)]
+        allow_outside: bool,
+        /// Talk over stdin and stdout (the only way; accepted because language clients pass it)
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Generate code from a codegen.yaml
     #[command(after_help = "\
 Examples:
@@ -408,6 +426,17 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             check,
             diff,
         } => fmt(&schemas, FmtMode { write, check, diff }),
+        Command::Lsp {
+            imports,
+            allow_outside,
+            stdio: _,
+        } => match crate::lsp::serve(imports.paths().allowing_outside(allow_outside)) {
+            Ok(code) => Ok(ExitCode::from(code)),
+            Err(error) => Ok(report(
+                &Diagnostic::error(format!("the language server's connection failed: {error}"))
+                    .into(),
+            )),
+        },
         Command::Generate {
             config,
             check,

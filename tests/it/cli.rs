@@ -768,7 +768,14 @@ fn completions_for_each_shell() {
             stderr(&output)
         );
         let script = stdout(&output);
-        for command in ["generate", "check", "templates", "allow-outside"] {
+        for command in [
+            "generate",
+            "check",
+            "templates",
+            "allow-outside",
+            "fmt",
+            "lsp",
+        ] {
             assert!(
                 script.contains(command),
                 "{shell}: no `{command}` in\n{script}"
@@ -791,6 +798,8 @@ fn man_prints_one_page_with_every_command() {
         "WAPC GENERATE",
         "WAPC NEW",
         "WAPC TEMPLATES",
+        "WAPC FMT",
+        "WAPC LSP",
     ] {
         assert!(
             page.contains(&format!(".SH \"{section}\"")),
@@ -806,6 +815,8 @@ fn each_command_help_shows_examples() {
     for command in [
         &["check"][..],
         &["ast"][..],
+        &["fmt"][..],
+        &["lsp"][..],
         &["generate"][..],
         &["new"][..],
         &["templates", "list"][..],
