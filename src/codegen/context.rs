@@ -91,13 +91,17 @@ pub struct Context {
     /// Operations the module calls on its host: the interface's, and those of the roles in
     /// `hostRoles`.
     pub host_calls: Vec<OperationView>,
+    /// The host calls that the module does not serve (by name): the old Go host's client had a
+    /// method for every host call, where wapc's has one for every operation served.
+    pub unserved_host_calls: Vec<OperationView>,
     /// The roles of `hostRoles`: those whose operations the module calls on its host.
     pub host_roles: Vec<RoleView>,
     /// The name of the generated host client (`hostClassName`, else `Host`).
     pub host_class: String,
     /// The name of the generated handler registry (`handlersClassName`, else `Handlers`).
     pub handlers_class: String,
-    /// Every multi-parameter operation of `handlers` and `host_calls` once, for args types.
+    /// Every operation with parameters (not unary) once, of the interface and of every role,
+    /// for args types: those of `handlers` and `host_calls` first.
     pub args: Vec<OperationView>,
     /// Whether `bytes` appears in a type, union, alias, handler or host call.
     pub uses_bytes: bool,
@@ -200,7 +204,8 @@ pub struct AnnotationView {
 view_keys! {
     Context {
         namespace, config, types, enums, unions, aliases, roles, operations, handlers,
-        host_calls, host_roles, host_class, handlers_class, args, uses_bytes,
+        host_calls, unserved_host_calls, host_roles, host_class, handlers_class, args,
+        uses_bytes,
     }
     TypeView { name, description, annotations, fields, holds_raw }
     FieldView { name, description, annotations, ty as "type", default }
@@ -291,6 +296,7 @@ pub fn build(resolved: &Resolved, config: Map<String, Json>) -> Context {
         operations: Vec::new(),
         handlers: Vec::new(),
         host_calls: Vec::new(),
+        unserved_host_calls: Vec::new(),
         host_roles: Vec::new(),
         args: Vec::new(),
         host_class: config_str(&config, "hostClassName", "Host"),
@@ -389,11 +395,20 @@ pub fn build(resolved: &Resolved, config: Map<String, Json>) -> Context {
             context.host_roles.push(role.clone());
         }
     }
+    let served: BTreeSet<&str> = context.handlers.iter().map(|o| o.name.as_str()).collect();
+    let mut unserved_seen = BTreeSet::new();
+    context.unserved_host_calls = (context.host_calls.iter())
+        .filter(|o| !served.contains(o.name.as_str()) && unserved_seen.insert(o.name.clone()))
+        .cloned()
+        .collect();
+    // Every operation's args type, served, called or neither (the old generator declared them
+    // all, and code uses them); those the module serves or calls first.
     let mut args_seen = BTreeSet::new();
-    context.args = context
-        .handlers
-        .iter()
+    let every_operation =
+        (context.operations.iter()).chain(context.roles.iter().flat_map(|r| &r.operations));
+    context.args = (context.handlers.iter())
         .chain(&context.host_calls)
+        .chain(every_operation)
         .filter(|o| !o.unary && !o.parameters.is_empty())
         .filter(|o| args_seen.insert(o.name.clone()))
         .cloned()
