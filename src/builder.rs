@@ -190,10 +190,11 @@ impl Builder {
             &mut read,
             &mut warnings,
         )?;
+        let prefix = directive_prefix(modern_directives());
         for warning in &warnings.0 {
-            // One line each: cargo shows `warning:` lines of a build script.
+            // One line each: a line break would end the directive and start another.
             println!(
-                "cargo:warning={}",
+                "{prefix}warning={}",
                 warning.message.replace(['\n', '\r'], " ")
             );
         }
@@ -203,7 +204,7 @@ impl Builder {
         // Checked before writing: a build that fails leaves nothing new behind.
         let directives = read
             .iter()
-            .map(|path| rerun_if_changed(path, modern_directives()))
+            .map(|path| rerun_if_changed(path, prefix))
             .collect::<Result<Vec<_>, _>>()?;
         if file.outcome == Outcome::Written {
             output::write_all(&[(&file.path, &file.content)], true)?;
@@ -228,7 +229,7 @@ fn modern_directives() -> bool {
 
 /// The directive that has cargo rerun the build script when `path` changes. A path with a
 /// line break would end the directive and start another (`cargo:rustc-cfg=...`): refused.
-fn rerun_if_changed(path: &Path, modern: bool) -> Result<String, Diagnostic> {
+fn rerun_if_changed(path: &Path, prefix: &str) -> Result<String, Diagnostic> {
     let text = path.to_str().ok_or_else(|| {
         Diagnostic::error(format!(
             "{NAME}: `{}`: cargo takes only paths that are UTF-8 text",
@@ -241,8 +242,12 @@ fn rerun_if_changed(path: &Path, modern: bool) -> Result<String, Diagnostic> {
             text.escape_debug()
         )));
     }
-    let prefix = if modern { "cargo::" } else { "cargo:" };
     Ok(format!("{prefix}rerun-if-changed={text}"))
+}
+
+/// How a directive starts: `cargo::`, or `cargo:` where the crate allows only that.
+fn directive_prefix(modern: bool) -> &'static str {
+    if modern { "cargo::" } else { "cargo:" }
 }
 
 #[cfg(test)]
@@ -253,15 +258,17 @@ mod tests {
     fn directives_take_the_form_the_crate_allows_and_never_break_a_line() {
         let path = Path::new("src/schema.widl");
         assert_eq!(
-            rerun_if_changed(path, true).unwrap(),
+            rerun_if_changed(path, directive_prefix(true)).unwrap(),
             "cargo::rerun-if-changed=src/schema.widl"
         );
         assert_eq!(
-            rerun_if_changed(path, false).unwrap(),
+            rerun_if_changed(path, directive_prefix(false)).unwrap(),
             "cargo:rerun-if-changed=src/schema.widl"
         );
         for name in ["t\ncargo:rustc-cfg=pwned\n.widl", "t\rx.widl"] {
-            let message = rerun_if_changed(Path::new(name), true).unwrap_err().message;
+            let message = rerun_if_changed(Path::new(name), directive_prefix(true))
+                .unwrap_err()
+                .message;
             assert!(message.contains("line break"), "{message}");
         }
     }
