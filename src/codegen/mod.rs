@@ -15,6 +15,7 @@ mod lang;
 mod names;
 pub(crate) mod output;
 pub mod render;
+mod spelling;
 mod view;
 #[cfg(feature = "cli")]
 pub mod watch;
@@ -33,6 +34,7 @@ use crate::parser::ast::Definition;
 
 pub use output::Outcome;
 pub use render::{Origin, Templates};
+use spelling::Spelling;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -288,6 +290,7 @@ pub(crate) fn render_document(
         let output = base.join(output_path(relative));
         guest_feature(&mut config, target, &output);
         wapc_go_instance(&mut config, &output);
+        Spelling::default_for(&mut config, target.visitor_class.is_some());
         configs.push(config);
     }
     // Targets with the same config share one context: `context_of` says which.
@@ -322,7 +325,9 @@ pub(crate) fn render_document(
         let shared = context_of[index];
         let context = &contexts[shared];
         let language = lang::of_target(&output, &template);
-        let clashes = language.map_or_else(Vec::new, |language| names::check(language, context));
+        let spelling = Spelling::of(&configs[index], &template);
+        let clashes = spelling
+            .apply(|| language.map_or_else(Vec::new, |language| names::check(language, context)));
         if !clashes.is_empty() {
             let clashes = clashes.iter().map(|m| format!("`{relative}`: {m}"));
             return Err(document.target_errors(relative, clashes));
@@ -338,8 +343,8 @@ pub(crate) fn render_document(
                 .map_err(|m| document.target_errors(relative, [m]))?;
         }
         let started = Instant::now();
-        let mut content = templates
-            .render_sharing(&template, context, &json_contexts[shared])
+        let mut content = spelling
+            .apply(|| templates.render_sharing(&template, context, &json_contexts[shared]))
             .map_err(Diagnostics::from)?;
         if options.format
             && let Some(formatter) = language.and_then(|language| language.formatter.as_ref())
