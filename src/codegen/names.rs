@@ -9,8 +9,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use super::context::{Context, FieldView};
-use super::lang::Language;
-use super::render::StrFn;
+use super::language::{Language, StrFn};
 
 /// A way of writing words: `snake_case`, `kebab-case`, `SHOUTY_SNAKE`, `camelCase`,
 /// `PascalCase`.
