@@ -7,13 +7,13 @@
 //! From a `build.rs`, use [`Builder`], which sits on `codegen`.
 //!
 //! The `cli` feature (on by default) adds the `wapc` command: `cli`, `install`, `project`
-//! (`wapc new`), `codegen::watch`, `lsp` (`wapc lsp`), and `wapc call`'s `call` (the engine)
-//! and `wire` (JSON and MessagePack by the schema). A `build.rs` depends on the library
-//! without it
-//! (`default-features = false`) and compiles none of the command's dependencies.
+//! (`wapc new`), `codegen::watch` and `lsp` (`wapc lsp`); the `call` feature adds `wapc call`'s
+//! `call` (the engine) and `wire` (JSON and MessagePack by the schema). A `build.rs` depends
+//! on the library without either (`default-features = false`) and compiles none of the
+//! command's dependencies.
 
 pub mod builder;
-#[cfg(feature = "cli")]
+#[cfg(feature = "call")]
 pub mod call;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -30,7 +30,7 @@ pub mod model;
 pub mod parser;
 #[cfg(feature = "cli")]
 pub mod project;
-#[cfg(feature = "cli")]
+#[cfg(feature = "call")]
 pub mod wire;
 
 pub use builder::Builder;

@@ -1,5 +1,6 @@
 //! Command-line parsing and the commands themselves. Nothing below this module prints.
 
+#[cfg(feature = "call")]
 mod call;
 
 use std::fmt;
@@ -29,6 +30,12 @@ Exit status:
   2  usage error: unknown command, option or argument; a schema `wapc fmt` cannot parse";
 
 /// `wapc --version`: the package's version and the commit it was built from (build.rs).
+/// What `wapc call` says in a build without it.
+#[cfg(not(feature = "call"))]
+const WITHOUT_CALL: &str = "this wapc was built without `wapc call` (the `call` feature, whose \
+WebAssembly interpreter adds a third to a build): install a release binary, or build with \
+`cargo install --path . --features call`";
+
 const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (commit ",
@@ -280,8 +287,17 @@ folders) is installed where the old CLI put it: definitions/@org/module, templat
         list: bool,
     },
     /// Call an operation of a waPC module with JSON, typed by its schema
+    #[cfg(feature = "call")]
     #[command(after_help = call::AFTER_HELP)]
     Call(call::CallArgs),
+    /// Call an operation of a waPC module with JSON, typed by its schema
+    #[cfg(not(feature = "call"))]
+    #[command(after_help = WITHOUT_CALL)]
+    Call {
+        /// What `wapc call` takes (see a build with the `call` feature)
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -489,7 +505,13 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
         Command::Install { source, .. } => install(source.as_deref()),
+        #[cfg(feature = "call")]
         Command::Call(args) => call::call(&args),
+        #[cfg(not(feature = "call"))]
+        Command::Call { .. } => {
+            report(&Diagnostic::error(WITHOUT_CALL).into());
+            Ok(ExitCode::from(EXIT_UNPARSABLE))
+        }
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "wapc", &mut script);

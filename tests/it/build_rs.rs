@@ -101,7 +101,7 @@ fn imports_come_from_the_include_folders() {
 
 /// A build script's dependency on the library (`default-features = false`, as
 /// examples/build-rs has it) compiles none of the `wapc` command's crates: neither those the
-/// `cli` feature names nor what they pull in.
+/// `cli` and `call` features name nor what they pull in.
 #[test]
 fn the_library_alone_needs_none_of_the_commands_crates() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -109,14 +109,19 @@ fn the_library_alone_needs_none_of_the_commands_crates() {
         .expect("readable")
         .parse()
         .expect("Cargo.toml is TOML");
-    let cli = manifest["features"]["cli"]
-        .as_array()
-        .expect("a `cli` feature");
-    let mut commands_crates: Vec<&str> = cli
+    let mut commands_crates: Vec<&str> = ["cli", "call"]
         .iter()
+        .flat_map(|feature| {
+            manifest["features"][*feature]
+                .as_array()
+                .unwrap_or_else(|| panic!("a `{feature}` feature"))
+        })
         .filter_map(|feature| feature.as_str()?.strip_prefix("dep:"))
         .collect();
-    assert!(commands_crates.contains(&"clap"), "{commands_crates:?}");
+    assert!(
+        commands_crates.contains(&"clap") && commands_crates.contains(&"wasmi"),
+        "{commands_crates:?}"
+    );
     // What those bring along.
     commands_crates.extend(["clap_builder", "clap_derive", "notify", "anstyle-query"]);
     let tree = Command::new(env!("CARGO"))

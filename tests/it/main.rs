@@ -6,6 +6,7 @@ mod common;
 mod support;
 
 mod build_rs;
+#[cfg(feature = "call")]
 mod call;
 mod cli;
 mod compat_assemblyscript;
