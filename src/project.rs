@@ -329,6 +329,7 @@ fn escape_for(file: &str) -> fn(&str) -> String {
             quoted[1..quoted.len() - 1].to_string()
         },
         Some("widl") => |v| v.replace('\\', "\\\\").replace('"', "\\\""),
+        Some("html") => handlebars::html_escape,
         _ => handlebars::no_escape,
     }
 }

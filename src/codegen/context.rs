@@ -92,6 +92,8 @@ pub struct Context {
     /// Operations the module calls on its host: the interface's, and those of the roles in
     /// `hostRoles`.
     pub host_calls: Vec<OperationView>,
+    /// The roles of `hostRoles`: those whose operations the module calls on its host.
+    pub host_roles: Vec<RoleView>,
     /// The name of the generated host client (`hostClassName`, else `Host`).
     pub host_class: String,
     /// The name of the generated handler registry (`handlersClassName`, else `Handlers`).
@@ -192,6 +194,7 @@ impl View for Context {
         visit("operations", schema.operations.as_value());
         visit("handlers", self.handlers.as_value());
         visit("host_calls", self.host_calls.as_value());
+        visit("host_roles", self.host_roles.as_value());
         visit("host_class", self.host_class.as_value());
         visit("handlers_class", self.handlers_class.as_value());
         visit("args", self.args.as_value());
@@ -409,20 +412,22 @@ impl Context {
     pub fn new(schema: Arc<SchemaViews>, config: Map<String, Json>) -> Context {
         // The old generator's meaning: the interface's operations are both served and callable
         // (unless `skipInterface`); a role's only where `handlerRoles` / `hostRoles` name it.
-        let handler_roles = role_list(&config, "handlerRoles");
-        let host_roles = role_list(&config, "hostRoles");
+        let handler_role_names = role_list(&config, "handlerRoles");
+        let host_role_names = role_list(&config, "hostRoles");
         let mut handlers = Vec::new();
         let mut host_calls = Vec::new();
+        let mut host_roles = Vec::new();
         if !matches!(config.get("skipInterface"), Some(Json::Bool(true))) {
             handlers = schema.operations.clone();
             host_calls = schema.operations.clone();
         }
         for role in &schema.roles {
-            if handler_roles.iter().any(|r| *r == role.name) {
+            if handler_role_names.iter().any(|r| *r == role.name) {
                 handlers.extend(role.operations.iter().cloned());
             }
-            if host_roles.iter().any(|r| *r == role.name) {
+            if host_role_names.iter().any(|r| *r == role.name) {
                 host_calls.extend(role.operations.iter().cloned());
+                host_roles.push(role.clone());
             }
         }
         let mut args_seen = BTreeSet::new();
@@ -438,6 +443,7 @@ impl Context {
             config,
             handlers,
             host_calls,
+            host_roles,
             args,
             uses_bytes: false,
         };

@@ -260,7 +260,7 @@ pub(crate) fn render_document(
             template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
         let shared = context_of[index];
         let context = &contexts[shared];
-        let language = lang::of_output(&output);
+        let language = lang::of_target(&output, &template);
         let clashes = language.map_or_else(Vec::new, |language| names::check(language, context));
         if !clashes.is_empty() {
             let clashes = clashes.iter().map(|m| format!("`{relative}`: {m}"));

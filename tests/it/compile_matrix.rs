@@ -2,8 +2,9 @@
 //! template turns it into code that compiles. Every valid schema of the project, and a batch
 //! of seeded random ones, goes through every built-in template under every config shape of
 //! [`SHAPES`], and the result is compiled by the real compiler against the real packages:
-//! `cargo check` (one crate, a module per case), `go vet` (one Go module, packages per case)
-//! and `asc --noEmit` (one run, an entry per case). Each language's batch prints its time.
+//! `cargo check` (one crate, a module per case), `go vet` (one Go module, packages per case),
+//! `asc --noEmit` (one run, an entry per case) and `tsc --strict` (one run over every case's
+//! file, with tests/typescript's tsconfig.json and packages). Each language's batch prints its time.
 
 use crate::support::random_schema;
 use crate::support::toolchain;
@@ -164,6 +165,17 @@ const ASSEMBLYSCRIPT: Language = Language {
     pwned: "\nexport function pwned(): void {}\n",
 };
 
+const TYPESCRIPT: Language = Language {
+    name: "typescript",
+    targets: &[Target {
+        template: "typescript/host",
+        path: "{case}/host.ts",
+        config: "{}",
+    }],
+    harness: &[],
+    pwned: "\nexport function pwned(): void {}\n",
+};
+
 /// How many seeded random schemas (of tests/it/support/random_schema.rs) join the fixed ones.
 const RANDOM_SCHEMAS: u64 = 12;
 
@@ -305,7 +317,7 @@ fn the_matrix_covers_every_built_in_template() {
         .lines()
         .filter_map(|line| line.split_whitespace().next())
         .collect();
-    let covered: BTreeSet<&str> = [&RUST, &GO, &ASSEMBLYSCRIPT]
+    let covered: BTreeSet<&str> = [&RUST, &GO, &ASSEMBLYSCRIPT, &TYPESCRIPT]
         .iter()
         .flat_map(|language| language.targets.iter().map(|t| t.template))
         .collect();
@@ -400,5 +412,38 @@ fn generated_assemblyscript_compiles_in_every_case() {
             .arg(&asc)
             .args(&entries)
             .arg("--noEmit"),
+    );
+}
+
+#[test]
+fn generated_typescript_compiles_strictly_in_every_case() {
+    let test = "generated_typescript_compiles_strictly_in_every_case";
+    let Some(modules) = crate::roundtrip_typescript::node_modules(test) else {
+        return;
+    };
+    let dir = batch_dir(&TYPESCRIPT);
+    let cases = generate(&TYPESCRIPT, &dir);
+    std::os::unix::fs::symlink(&modules, dir.join("node_modules")).expect("link node_modules");
+    // tests/typescript's compiler options (strict), over every case's file.
+    let fixture = manifest_dir().join("tests/typescript");
+    let options: Json = serde_json::from_str(
+        &std::fs::read_to_string(fixture.join("tsconfig.json"))
+            .expect("tests/typescript/tsconfig.json"),
+    )
+    .expect("tsconfig.json is JSON");
+    let tsconfig = json!({
+        "compilerOptions": options["compilerOptions"],
+        "include": ["*/host.ts"],
+    });
+    std::fs::write(dir.join("tsconfig.json"), tsconfig.to_string()).expect("writable tsconfig");
+    std::fs::write(dir.join("package.json"), r#"{"type": "module"}"#)
+        .expect("writable package.json");
+    compile(
+        &TYPESCRIPT,
+        cases.len(),
+        Command::new("node")
+            .current_dir(&dir)
+            .arg(modules.join("typescript/bin/tsc"))
+            .args(["-p", ".", "--noEmit", "--rootDir", "."]),
     );
 }

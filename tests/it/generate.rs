@@ -191,7 +191,7 @@ fn configuration_errors_name_the_file_and_the_place() {
             "schema: schema.widl\ngenerates:\n  a.rs: {template: rust/nope}\n",
             "error: `a.rs`: unknown template `rust/nope`; the templates are: \
              assemblyscript/module, assemblyscript/scaffold, go/host, go/wapc, go/wapc_native, go/wazero, \
-             rust/host, rust/host-scaffold, rust/module, rust/scaffold, tinygo/module, tinygo/scaffold\n\
+             rust/host, rust/host-scaffold, rust/module, rust/scaffold, tinygo/module, tinygo/scaffold, typescript/host\n\
              --> codegen.yaml\n",
         ),
         (

@@ -29,6 +29,7 @@ mod properties;
 mod real_world;
 mod roundtrip_assemblyscript;
 mod roundtrip_go;
+mod roundtrip_typescript;
 mod syntax_errors;
 mod validate;
 mod watch;

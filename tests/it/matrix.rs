@@ -2,16 +2,19 @@
 //! (tests/roundtrip/guest on `rust/module`), AssemblyScript (tests/assemblyscript on
 //! `assemblyscript/module`) and standard Go (tests/go/wasmguest on `tinygo/module` with the
 //! `go/wapc` package; built with TinyGo too where it is installed) — run under the generated
-//! Rust host (tests/roundtrip/host: `rust/host` on wapc and wasmtime-provider) and the
-//! generated Go host (tests/go/host: `go/host` on wapc-go's wazero engine from `go/wazero`),
-//! with the same checks in each cell: every WIDL type, byte for byte, a guest→host call, and
-//! errors both ways; the Rust host also checks its encodings against tests/roundtrip/vectors.txt.
+//! Rust host (tests/roundtrip/host: `rust/host` on wapc and wasmtime-provider), the generated
+//! Go host (tests/go/host: `go/host` on wapc-go's wazero engine from `go/wazero`) and the
+//! generated TypeScript host in Node (tests/typescript: `typescript/host` on @wapc/host), with
+//! the same checks in each cell: every WIDL type, byte for byte, a guest→host call, errors both
+//! ways and an unknown operation; the Rust and TypeScript hosts also check their encodings
+//! against tests/roundtrip/vectors.txt.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::roundtrip_assemblyscript;
 use crate::roundtrip_go;
+use crate::roundtrip_typescript;
 use crate::support::toolchain;
 
 #[test]
@@ -32,6 +35,9 @@ fn every_guest_runs_under_every_host() {
     let Some(node_modules) = roundtrip_assemblyscript::node_modules(test) else {
         return;
     };
+    if roundtrip_typescript::node_modules(test).is_none() {
+        return;
+    }
     let wasm = wasm.expect("checked above");
 
     let timed = |what: &str, started: Instant| {
@@ -63,4 +69,8 @@ fn every_guest_runs_under_every_host() {
     let started = Instant::now();
     roundtrip_go::run_go_host(&guests);
     timed("the Go host ran every guest", started);
+
+    let started = Instant::now();
+    roundtrip_typescript::run_typescript_host(&guests);
+    timed("the TypeScript host ran every guest", started);
 }

@@ -142,6 +142,52 @@ fn a_user_template_is_checked_in_the_language_of_its_output_file() {
     );
 }
 
+/// `.ts` is AssemblyScript unless the template is in a `typescript/` folder (built-in or the
+/// user's): `w` and `w_` are apart in AssemblyScript and both `w_` in TypeScript, where `w` is
+/// the generated code's writer.
+#[test]
+fn a_ts_file_is_typescript_when_its_template_is_in_a_typescript_folder() {
+    let dir = scratch("typescript");
+    std::fs::write(
+        dir.join("schema.widl"),
+        "namespace \"c\"\ninterface { op(w: string, w_: string) }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("templates/typescript")).unwrap();
+    std::fs::create_dir_all(dir.join("templates/mine")).unwrap();
+    for folder in ["typescript", "mine"] {
+        std::fs::write(
+            dir.join(format!("templates/{folder}/names.hbs")),
+            "// names\n",
+        )
+        .unwrap();
+    }
+    let clash = "in operation `op`, the parameters `w` and `w_` are both `w_` in TypeScript";
+    for (template, clashes) in [
+        ("typescript/host", true),
+        ("typescript/names", true),
+        ("assemblyscript/module", false),
+        ("mine/names", false),
+    ] {
+        std::fs::write(
+            dir.join("codegen.yaml"),
+            format!(
+                "schema: schema.widl\ntemplates: templates\n\
+                 generates:\n  out.ts: {{template: {template}}}\n"
+            ),
+        )
+        .unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_wapc"))
+            .current_dir(&dir)
+            .args(["generate", "--no-format", "--dry-run"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.success(), !clashes, "{template}: {stderr}");
+        assert_eq!(stderr.contains(clash), clashes, "{template}: {stderr}");
+    }
+}
+
 /// Copies the round-trip crate at `fixture` (its manifest and lock) to `dir`, with `main`
 /// as its only hand-written source, and generates `src/generated.rs` from names.widl.
 fn crate_with_generated(fixture: &str, dir: &Path, template: &str, main: (&str, &str)) {

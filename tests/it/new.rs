@@ -394,6 +394,22 @@ fn the_tinygo_module_path_defaults_to_one_named_after_the_project() {
     );
 }
 
+/// Creates the `template` project `name` in `dir` and runs its `make deps codegen build test`,
+/// whose `npm ci` must install the template's package-lock.json as it is; returns its folder.
+fn npm_project(dir: &Path, template: &str, name: &str) -> PathBuf {
+    let (code, _, stderr) = wapc(dir, &["new", template, name], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let project = dir.join(name);
+    let lock = std::fs::read_to_string(project.join("package-lock.json")).unwrap();
+    make(&project, &["deps", "codegen", "build", "test"], &[]);
+    assert_eq!(
+        std::fs::read_to_string(project.join("package-lock.json")).unwrap(),
+        lock,
+        "npm changed the template's lock"
+    );
+    project
+}
+
 #[test]
 fn the_assemblyscript_project_builds_and_the_rust_host_runs_it() {
     if !toolchain::available(
@@ -404,18 +420,8 @@ fn the_assemblyscript_project_builds_and_the_rust_host_runs_it() {
         return;
     }
     let dir = scratch("build_assemblyscript");
-    let (code, _, stderr) = wapc(&dir, &["new", "as", "guest"], &[]);
-    assert_eq!(code, 0, "{stderr}");
-    let project = dir.join("guest");
-    let lock = std::fs::read_to_string(project.join("package-lock.json")).unwrap();
-
-    // deps: npm ci, from the template's package-lock.json; test: compiles without emitting.
-    make(&project, &["deps", "codegen", "build", "test"], &[]);
-    assert_eq!(
-        std::fs::read_to_string(project.join("package-lock.json")).unwrap(),
-        lock,
-        "npm changed the template's lock"
-    );
+    // test: compiles without emitting.
+    let project = npm_project(&dir, "as", "guest");
     let module = project.join("build/module.wasm");
     let bytes = std::fs::read(&module).unwrap_or_else(|e| panic!("{}: {e}", module.display()));
     assert!(
@@ -469,4 +475,79 @@ fn the_go_project_builds_for_wasm_and_the_rust_host_runs_it() {
     // application, which starts the module as the WASI reactor it is.
     let stderr = greet_through_rust_host(&dir, "go-app", &project.join("build/module.wasm"));
     assert!(stderr.contains("greet is not implemented yet"), "{stderr}");
+}
+
+#[test]
+fn the_web_project_runs_a_module_in_headless_chromium() {
+    let test = "the_web_project_runs_a_module_in_headless_chromium";
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !toolchain::available(
+        toolchain::runs("npm") && toolchain::runs("make") && Path::new(&chromium).is_file(),
+        test,
+        "no npm (Node.js and the npm registry), make or Chromium (apt-get install chromium)",
+    ) {
+        return;
+    }
+    let (Some(as_modules), Some(ts_modules)) = (
+        crate::roundtrip_assemblyscript::node_modules(test),
+        crate::roundtrip_typescript::node_modules(test),
+    ) else {
+        return;
+    };
+    let dir = scratch("build_web");
+    // build: the esbuild bundle; test: tsc --strict over the page and its generated client.
+    let page = npm_project(&dir, "web", "page");
+
+    // A module for the page: the AssemblyScript project of the same schema, its `greet`
+    // filled in.
+    assert_eq!(wapc(&dir, &["new", "as", "guest"], &[]).0, 0);
+    let guest = dir.join("guest");
+    toolchain::wapc(&guest, &["generate", "--no-format"]);
+    let index = guest.join("assembly/index.ts");
+    let stub = std::fs::read_to_string(&index).unwrap();
+    let implemented = stub.replace(
+        "return Result.error<string>(new Error(\"`greet` is not implemented yet\"));",
+        "return Result.ok<string>(\"Hello, \" + greeting.name + \"!\".repeat(<i32>greeting.excitement));",
+    );
+    assert_ne!(stub, implemented, "the scaffold's `greet` stub changed");
+    std::fs::write(&index, implemented).unwrap();
+    crate::roundtrip_assemblyscript::asc(
+        &as_modules,
+        &guest,
+        &["assembly/index.ts"],
+        &page.join("public/module.wasm"),
+    );
+
+    // The page, served by its own server, in headless Chromium; the name travels in the
+    // address and back through the module.
+    let mut server = Command::new("node")
+        .current_dir(&page)
+        .args(["serve.mjs", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let mut line = String::new();
+    let stdout = server.stdout.take().expect("piped stdout");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+        .expect("the server says where it listens");
+    let address = line.split_whitespace().last().unwrap_or("").to_string();
+    let checked = Command::new("node")
+        .current_dir(ts_modules.parent().expect("tests/typescript"))
+        .arg("browser.mjs")
+        .arg(format!("{address}?name=W%C3%B6rld%20%F0%9F%8C%8D"))
+        .arg("Hello, Wörld 🌍!!")
+        .env("CHROMIUM", &chromium)
+        .output();
+    let _ = server.kill();
+    let _ = server.wait();
+    let checked = checked.expect("node runs");
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(
+        checked.status.success() && output.contains("browser ok"),
+        "{address}: {output}"
+    );
 }

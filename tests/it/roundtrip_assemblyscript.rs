@@ -8,7 +8,7 @@ use crate::support::toolchain;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use wapc_codegen::codegen::{self, Options};
+use wapc_codegen::codegen::{self, GeneratedFile, Options};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,7 +40,7 @@ pub(crate) fn node_modules(test: &str) -> Option<PathBuf> {
 /// Compiles `entries` (relative to `project`, whose `node_modules` links to the pinned
 /// packages; the first defines `abort`) into `wasm`, and fails the test with the compiler's
 /// messages unless that works.
-fn asc(modules: &Path, project: &Path, entries: &[&str], wasm: &Path) {
+pub(crate) fn asc(modules: &Path, project: &Path, entries: &[&str], wasm: &Path) {
     let link = project.join("node_modules");
     if link.symlink_metadata().is_err() {
         std::os::unix::fs::symlink(modules, &link).expect("can link node_modules");
@@ -63,9 +63,11 @@ fn asc(modules: &Path, project: &Path, entries: &[&str], wasm: &Path) {
     );
 }
 
-#[test]
-fn every_assemblyscript_template_over_the_every_construct_schema() {
-    let dir = fresh("assemblyscript-snapshots");
+/// Generates `generates` (codegen.yaml's entries, indented two spaces) from the every-construct
+/// schema with `hostRoles: [Logger]` in a fresh folder `name`, unformatted: what the templates
+/// write whether or not prettier is installed.
+pub(crate) fn every_construct_unformatted(name: &str, generates: &str) -> Vec<GeneratedFile> {
+    let dir = fresh(name);
     std::fs::copy(
         manifest_dir().join("tests/roundtrip/schema.widl"),
         dir.join("schema.widl"),
@@ -74,18 +76,24 @@ fn every_assemblyscript_template_over_the_every_construct_schema() {
     let config = dir.join("codegen.yaml");
     std::fs::write(
         &config,
-        "schema: schema.widl\nconfig:\n  hostRoles: [Logger]\ngenerates:\n  \
-         module.ts: {template: assemblyscript/module}\n  \
-         scaffold.ts: {template: assemblyscript/scaffold}\n",
+        format!("schema: schema.widl\nconfig:\n  hostRoles: [Logger]\ngenerates:\n{generates}"),
     )
     .expect("write codegen.yaml");
-    // Unformatted: what the templates write whether or not prettier is installed.
     let options = Options {
         dry_run: true,
         format: false,
         ..Options::default()
     };
-    let files = codegen::generate(&config, &options).expect("generates");
+    codegen::generate(&config, &options).expect("generates")
+}
+
+#[test]
+fn every_assemblyscript_template_over_the_every_construct_schema() {
+    let files = every_construct_unformatted(
+        "assemblyscript-snapshots",
+        "  module.ts: {template: assemblyscript/module}\n  \
+         scaffold.ts: {template: assemblyscript/scaffold}\n",
+    );
     assert_eq!(files.len(), 2);
     for file in &files {
         let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("");

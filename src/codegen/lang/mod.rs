@@ -2,10 +2,13 @@
 //! defined in the language's own module beside its spelling and helpers; [`LANGUAGES`] lists
 //! them, and the rest of codegen asks the table for what differs between languages.
 //!
-//! A target's language comes from one rule: its output file's extension ([`of_output`]), for
-//! a built-in template and a user's own alike. It decides which names are checked for clashes
-//! before rendering and which formatter runs after; a file with no language's extension gets
-//! neither. The template's name plays no part: a user's `mine/module` writing `out.rs` is Rust.
+//! A target's language comes from one rule ([`of_target`]): its output file's extension, for
+//! a built-in template and a user's own alike; where two languages write that extension
+//! (`.ts`: AssemblyScript and TypeScript), the template's folder tells them apart, and a
+//! template in neither's folder is the first's (AssemblyScript, as before TypeScript came).
+//! The language decides which names are checked for clashes before rendering and which
+//! formatter runs after; a file with no language's extension gets neither. Otherwise the
+//! template's name plays no part: a user's `mine/module` writing `out.rs` is Rust.
 //!
 //! Adding a language: a module here with its helpers, its spelling and its `LANGUAGE`, an
 //! entry in [`LANGUAGES`], and its templates in a folder of `templates/` that the entry names.
@@ -13,6 +16,7 @@
 pub mod assemblyscript;
 pub mod go;
 pub mod rust;
+pub mod typescript;
 
 use std::path::Path;
 
@@ -52,16 +56,27 @@ pub(crate) struct Formatter {
     pub args: &'static [&'static str],
 }
 
-/// Every target language.
-pub(crate) const LANGUAGES: [&Language; 3] =
-    [&rust::LANGUAGE, &go::LANGUAGE, &assemblyscript::LANGUAGE];
+/// Every target language. Of two with one extension, the first is the default for it.
+pub(crate) const LANGUAGES: [&Language; 4] = [
+    &rust::LANGUAGE,
+    &go::LANGUAGE,
+    &assemblyscript::LANGUAGE,
+    &typescript::LANGUAGE,
+];
 
-/// The language of a target that writes `output`: the one whose files have its extension.
-pub(crate) fn of_output(output: &Path) -> Option<&'static Language> {
+/// The language of a target that writes `output` from `template`: of the languages whose
+/// files have the output's extension, the one whose template folder holds the template,
+/// else the first.
+pub(crate) fn of_target(output: &Path, template: &str) -> Option<&'static Language> {
     let extension = output.extension()?.to_str()?;
-    LANGUAGES
-        .into_iter()
-        .find(|language| language.extensions.contains(&extension))
+    let folder = template.split_once('/').map(|(folder, _)| folder);
+    let mut candidates = (LANGUAGES.into_iter())
+        .filter(|language| language.extensions.contains(&extension))
+        .peekable();
+    let first = *candidates.peek()?;
+    let by_folder = candidates
+        .find(|language| (language.template_folders.iter()).any(|f| Some(f.name) == folder));
+    Some(by_folder.unwrap_or(first))
 }
 
 /// The built-in template that replaces the old generator's `module` (its last part, such as
@@ -94,7 +109,7 @@ mod tests {
 
     #[test]
     fn the_output_file_extension_decides_the_language() {
-        let language = |path: &str| of_output(Path::new(path)).map(|l| l.name);
+        let language = |path: &str| of_target(Path::new(path), "mine/module").map(|l| l.name);
         assert_eq!(language("src/generated.rs"), Some("Rust"));
         assert_eq!(language("module/module.go"), Some("Go"));
         assert_eq!(language("assembly/index.ts"), Some("AssemblyScript"));
@@ -105,6 +120,23 @@ mod tests {
             None,
             "a hidden file named `.rs` has no extension"
         );
+    }
+
+    #[test]
+    fn the_template_folder_tells_languages_of_one_extension_apart() {
+        let language =
+            |path: &str, template: &str| of_target(Path::new(path), template).map(|l| l.name);
+        assert_eq!(
+            language("src/host.ts", "typescript/host"),
+            Some("TypeScript")
+        );
+        assert_eq!(
+            language("assembly/module.ts", "assemblyscript/module"),
+            Some("AssemblyScript")
+        );
+        assert_eq!(language("x.ts", "module"), Some("AssemblyScript"));
+        assert_eq!(language("x.rs", "typescript/host"), Some("Rust"));
+        assert_eq!(language("x.txt", "typescript/host"), None);
     }
 
     #[test]
@@ -143,11 +175,8 @@ mod tests {
     }
 
     #[test]
-    fn no_two_languages_share_an_extension_or_a_helper() {
-        let extensions: Vec<&str> = LANGUAGES
-            .into_iter()
-            .flat_map(|l| l.extensions.iter().copied())
-            .collect();
+    fn no_two_languages_share_a_template_folder_or_a_helper() {
+        let folders: Vec<&str> = template_folders().map(|f| f.name).collect();
         let helpers: Vec<&str> = LANGUAGES
             .into_iter()
             .flat_map(|l| {
@@ -159,7 +188,7 @@ mod tests {
                     .chain(h.type_exprs.iter().map(|(name, _)| *name))
             })
             .collect();
-        for names in [extensions, helpers] {
+        for names in [folders, helpers] {
             let mut unique = names.clone();
             unique.sort_unstable();
             unique.dedup();
