@@ -1,6 +1,6 @@
 //! Micro-benchmarks of each stage of `wapc generate`: parse, load (parse + validate), resolve,
-//! format (`wapc fmt`),
-//! build the template context, and render (and, for comparison, render with handlebars-rust).
+//! build the template context, and render (and, for comparison, render with handlebars-rust);
+//! `wapc fmt` beside them, and `wapc lsp`'s hover and completion.
 //! The whole-process comparison with the reference generator is `bench/run`. The schemas come
 //! from bench/schema.py, the same ones that script uses.
 
@@ -72,5 +72,46 @@ fn stages(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, stages);
+/// `wapc lsp` answering a hover and a completion at the end of a 1,000-type document, as a
+/// client's request reaches it (JSON params in, JSON result out); the target is 50 ms each.
+fn language_server(c: &mut Criterion) {
+    use lsp_server::{Message, Notification, Request};
+    use serde_json::json;
+    use wapc_codegen::lsp::{Reply, Server};
+
+    let text = schema(1000);
+    let mut server = Server::new(wapc_codegen::model::ImportPaths::only(Vec::new()));
+    let request = |id: i32, method: &str, params| {
+        Message::Request(Request::new(id.into(), method.to_string(), params))
+    };
+    server.handle(request(0, "initialize", json!({"capabilities": {}})));
+    let uri = "file:///nowhere/bench.widl";
+    server.handle(Message::Notification(Notification::new(
+        "textDocument/didOpen".to_string(),
+        json!({"textDocument": {"uri": uri, "languageId": "widl", "version": 1, "text": text}}),
+    )));
+    // The last field's type, `next: Type0?`, names the first type.
+    let at = text.rfind("next: ").expect("the schema has fields") + "next: ".len();
+    let line = text[..at].matches('\n').count();
+    let column = at - text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let position =
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": column}});
+    let mut group = c.benchmark_group("lsp");
+    group.sample_size(20);
+    for method in ["textDocument/hover", "textDocument/completion"] {
+        let replies = server.handle(request(1, method, position.clone()));
+        let answered = matches!(
+            replies.first(),
+            Some(Reply::Message(Message::Response(response)))
+                if response.response_result.as_ref().is_ok_and(|result| !result.is_null())
+        );
+        assert!(answered, "{method} gave no result: {replies:?}");
+        group.bench_function(BenchmarkId::new(method, 1000), |b| {
+            b.iter(|| server.handle(request(1, method, position.clone())));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, stages, language_server);
 criterion_main!(benches);

@@ -4,14 +4,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value as Json};
 
-use crate::codegen::{self, GeneratedFile, Options, Outcome, config::Codegen, output};
+use crate::codegen::{self, Bounds, GeneratedFile, Options, Outcome, config::Codegen, output};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::input::Scope;
+use crate::input::{Project, Scope};
 use crate::model::ImportPaths;
 
 /// Renders one template over a schema into `$OUT_DIR`, for a `build.rs`.
 ///
-/// [`build`](Builder::build) prints `cargo:rerun-if-changed=` for the schema, each file it
+/// [`build`](Builder::build) prints `cargo::rerun-if-changed=` (`cargo:` for a crate whose
+/// `rust-version` is older than 1.77) for the schema, each file it
 /// imports and the templates folder, so that cargo runs the build script again when any of
 /// them changes (and only then). The file is rewritten only when its content changes.
 ///
@@ -127,8 +128,9 @@ impl Builder {
     }
 
     /// Loads and checks the schema, renders the template and writes the file (unless it
-    /// already holds that content), then prints the `cargo:rerun-if-changed=` lines. The
-    /// error lists every problem found, as `wapc generate` would.
+    /// already holds that content), then prints the `cargo::rerun-if-changed=` lines. The
+    /// error lists every problem found, as `wapc generate` would; a path with a line break is
+    /// one (it would end the directive and start another).
     pub fn build(self) -> Result<GeneratedFile, Diagnostics> {
         let out_dir = match self.out_dir {
             Some(dir) => dir,
@@ -168,29 +170,106 @@ impl Builder {
             format: self.format,
             ..Options::default()
         };
-        let imports = ImportPaths::only(self.includes);
-        // The build script names the templates folder itself: it may be anywhere.
-        let templates_scope = Scope::new([], true);
+        let bounds = Bounds {
+            // Imports stay in the project that holds the schema (see `Project`).
+            imports: ImportPaths::only(self.includes),
+            // The build script names the templates folder itself: it may be anywhere.
+            templates: Scope::new([], true),
+            outputs: Project::only(&out_dir),
+            outputs_of: "the build script's output (`OUT_DIR`)",
+            permit_outside: None,
+        };
         let mut read = Vec::new();
+        let mut warnings = Diagnostics::default();
         let files = codegen::render_document(
             &out_dir,
             NAME,
             &document,
             &options,
-            &imports,
-            &templates_scope,
+            &bounds,
             &mut read,
+            &mut warnings,
         )?;
+        let prefix = directive_prefix(modern_directives());
+        for warning in &warnings.0 {
+            // One line each: a line break would end the directive and start another.
+            println!(
+                "{prefix}warning={}",
+                warning.message.replace(['\n', '\r'], " ")
+            );
+        }
         let Some(file) = files.into_iter().next() else {
             return Err(Diagnostic::error("internal error: the target rendered nothing").into());
         };
+        // Checked before writing: a build that fails leaves nothing new behind.
+        let directives = read
+            .iter()
+            .map(|path| rerun_if_changed(path, prefix))
+            .collect::<Result<Vec<_>, _>>()?;
         if file.outcome == Outcome::Written {
             output::write_all(&[(&file.path, &file.content)], true)?;
         }
         // The templates folder is among them: a template added to it counts as a change too.
-        for path in &read {
-            println!("cargo:rerun-if-changed={}", path.display());
+        for directive in directives {
+            println!("{directive}");
         }
         Ok(file)
+    }
+}
+
+/// Whether cargo takes `cargo::` directives from this build script: cargo 1.77 or newer
+/// does (the library needs a newer one to build), unless the crate declares an older
+/// `rust-version`, for which cargo refuses them.
+fn modern_directives() -> bool {
+    let declared = std::env::var("CARGO_PKG_RUST_VERSION").unwrap_or_default();
+    let mut parts = declared.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    declared.is_empty() || (major, minor) >= (1, 77)
+}
+
+/// The directive that has cargo rerun the build script when `path` changes. A path with a
+/// line break would end the directive and start another (`cargo:rustc-cfg=...`): refused.
+fn rerun_if_changed(path: &Path, prefix: &str) -> Result<String, Diagnostic> {
+    let text = path.to_str().ok_or_else(|| {
+        Diagnostic::error(format!(
+            "{NAME}: `{}`: cargo takes only paths that are UTF-8 text",
+            output::shown(path)
+        ))
+    })?;
+    if text.contains(['\n', '\r']) {
+        return Err(Diagnostic::error(format!(
+            "{NAME}: `{}` holds a line break, which would end cargo's directive and start another; rename it",
+            text.escape_debug()
+        )));
+    }
+    Ok(format!("{prefix}rerun-if-changed={text}"))
+}
+
+/// How a directive starts: `cargo::`, or `cargo:` where the crate allows only that.
+fn directive_prefix(modern: bool) -> &'static str {
+    if modern { "cargo::" } else { "cargo:" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_take_the_form_the_crate_allows_and_never_break_a_line() {
+        let path = Path::new("src/schema.widl");
+        assert_eq!(
+            rerun_if_changed(path, directive_prefix(true)).unwrap(),
+            "cargo::rerun-if-changed=src/schema.widl"
+        );
+        assert_eq!(
+            rerun_if_changed(path, directive_prefix(false)).unwrap(),
+            "cargo:rerun-if-changed=src/schema.widl"
+        );
+        for name in ["t\ncargo:rustc-cfg=pwned\n.widl", "t\rx.widl"] {
+            let message = rerun_if_changed(Path::new(name), directive_prefix(true))
+                .unwrap_err()
+                .message;
+            assert!(message.contains("line break"), "{message}");
+        }
     }
 }

@@ -258,6 +258,12 @@ impl Diagnostic {
         Self::new(Severity::Error, message, Some(Location::File(name.into())))
     }
 
+    /// This diagnostic as a warning: reported, and the run goes on.
+    pub fn into_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.footnotes.push((FootnoteKind::Note, note.into()));
         self
@@ -516,6 +522,41 @@ impl Diagnostics {
         self.0.len()
     }
 
+    /// How many are errors (not warnings).
+    pub fn errors(&self) -> usize {
+        (self.0.iter())
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Moves the warnings out, leaving the errors.
+    pub fn take_warnings(&mut self) -> Diagnostics {
+        let (warnings, errors) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|d| d.severity == Severity::Warning);
+        self.0 = errors;
+        Diagnostics(warnings)
+    }
+
+    /// Every warning made an error, saying why (`--deny-warnings`).
+    pub fn denied(self, why: &str) -> Diagnostics {
+        Diagnostics(
+            (self.0.into_iter())
+                .map(|mut d| {
+                    if d.severity == Severity::Warning {
+                        d.severity = Severity::Error;
+                        d = d.with_note(why);
+                    }
+                    d
+                })
+                .collect(),
+        )
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
     /// Every report, a blank line between two, in colour when `styled`.
     pub fn render(&self, styled: bool) -> String {
         let reports: Vec<String> = self.0.iter().map(|d| d.render(styled)).collect();
@@ -545,6 +586,7 @@ pub fn io_reason(error: &std::io::Error) -> String {
         std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
         std::io::ErrorKind::NotADirectory => "a part of the path is a file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::StorageFull => "no space left on the device".to_string(),
         _ => error.to_string(),
     }
 }

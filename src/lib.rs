@@ -1,14 +1,20 @@
 //! `wapc_codegen`: the WIDL code generator behind the `wapc` command.
 //!
 //! The modules depend one way only: `cli` → `project` → `codegen` → `model` → `parser`, and
-//! `cli` → `install` → `model` (for `$WAPC_HOME`), with `diagnostic` shared by all of them.
+//! `cli` → `install` → `project` (to check a templates package) and `codegen` (its YAML and
+//! path helpers), and `cli` → `call`, `wire` → `model` (for `wapc call`), with `diagnostic`
+//! shared by all of them.
 //! From a `build.rs`, use [`Builder`], which sits on `codegen`.
 //!
 //! The `cli` feature (on by default) adds the `wapc` command: `cli`, `install`, `project`
-//! (`wapc new`) and `codegen::watch`. A `build.rs` depends on the library without it
+//! (`wapc new`), `codegen::watch`, `lsp` (`wapc lsp`), and `wapc call`'s `call` (the engine)
+//! and `wire` (JSON and MessagePack by the schema). A `build.rs` depends on the library
+//! without it
 //! (`default-features = false`) and compiles none of the command's dependencies.
 
 pub mod builder;
+#[cfg(feature = "cli")]
+pub mod call;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod codegen;
@@ -18,10 +24,14 @@ pub mod input;
 #[cfg(feature = "cli")]
 pub mod install;
 pub mod limits;
+#[cfg(feature = "cli")]
+pub mod lsp;
 pub mod model;
 pub mod parser;
 #[cfg(feature = "cli")]
 pub mod project;
+#[cfg(feature = "cli")]
+pub mod wire;
 
 pub use builder::Builder;
 

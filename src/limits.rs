@@ -56,6 +56,17 @@ pub const MAX_MANIFEST_SIZE: u64 = 1 << 20;
 /// is also how deep `wapc install --list` looks.
 pub const MAX_PACKAGE_NAME_PARTS: usize = 8;
 
+/// How much an installed package may hold, its files together, and how many files and folders:
+/// an archive of a megabyte can unpack to gigabytes or a million files.
+pub const MAX_PACKAGE_SIZE: u64 = 64 << 20;
+pub const MAX_PACKAGE_FILES: usize = 10_000;
+
+/// The largest module `wapc call` reads (a standard Go guest is a few MiB).
+pub const MAX_CALL_MODULE_SIZE: u64 = 256 << 20;
+
+/// The largest JSON `wapc call` reads: its input, or a `--host-replies` file.
+pub const MAX_CALL_JSON_SIZE: u64 = 64 << 20;
+
 /// One limit as README's "Limits" section shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
@@ -137,6 +148,22 @@ pub const ALL: &[Limit] = &[
     Limit {
         what: "parts of an installed package's name",
         value: Amount::Count(MAX_PACKAGE_NAME_PARTS),
+    },
+    Limit {
+        what: "an installed package's files, together",
+        value: Amount::Bytes(MAX_PACKAGE_SIZE),
+    },
+    Limit {
+        what: "files and folders in an installed package",
+        value: Amount::Count(MAX_PACKAGE_FILES),
+    },
+    Limit {
+        what: "a module `wapc call` reads",
+        value: Amount::Bytes(MAX_CALL_MODULE_SIZE),
+    },
+    Limit {
+        what: "`wapc call`'s JSON input or replies file",
+        value: Amount::Bytes(MAX_CALL_JSON_SIZE),
     },
 ];
 

@@ -15,6 +15,8 @@ use serde_json::{Map, Value as Json};
 
 use crate::codegen::{output, render};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean, io_reason};
+use crate::input::Project;
+use crate::limits::MAX_SCHEMA_SIZE;
 use crate::model::ImportPaths;
 
 /// The files of the built-in project templates, by path below `templates/new/`.
@@ -24,6 +26,10 @@ const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/projects.r
 const ALIASES: [(&str, &str); 1] = [("as", "assemblyscript")];
 
 const MANIFEST: &str = ".template";
+
+/// The file that `wapc install` keeps in an installed package's folder (its manifest, which
+/// marks the folder as installed): no file of the projects made from it.
+pub const INSTALL_MARK: &str = "wapc.yaml";
 
 /// The folder of files that every built-in template has (unless it has its own).
 const SHARED: &str = "_shared";
@@ -84,7 +90,10 @@ pub fn find(reference: &str) -> Result<ProjectTemplate, Diagnostic> {
             .filter(|path| path.components().all(|c| matches!(c, Component::Normal(_))))
             .and_then(|path| Some(ImportPaths::home()?.join("templates").join(path)))
             .filter(|home| home.is_dir());
-        return load_folder(installed.as_deref().unwrap_or(Path::new(reference)));
+        return match installed {
+            Some(home) => load_folder(&home, Origin::Installed),
+            None => load_folder(Path::new(reference), Origin::Folder),
+        };
     }
     let name = ALIASES
         .iter()
@@ -95,7 +104,7 @@ pub fn find(reference: &str) -> Result<ProjectTemplate, Diagnostic> {
     }
     let home = ImportPaths::home().map(|h| h.join("templates").join(reference));
     if let Some(home) = home.as_deref().filter(|h| h.is_dir()) {
-        return load_folder(home);
+        return load_folder(home, Origin::Installed);
     }
     let names: Vec<String> = built_in().into_iter().map(|(n, _)| n).collect();
     let near = did_you_mean(reference, names.iter().map(String::as_str))
@@ -133,25 +142,58 @@ fn load_built_in(name: &str) -> Result<ProjectTemplate, Diagnostic> {
     from_files(&format!("templates/new/{name}"), files)
 }
 
-fn load_folder(dir: &Path) -> Result<ProjectTemplate, Diagnostic> {
+/// Checks a templates package before `wapc install` puts it in `$WAPC_HOME/templates/NAME`:
+/// its `.template` must load (not fail only at `wapc new`), and `NAME` must not be a built-in
+/// template's, which `wapc new NAME` would find first. `shown` names the folder in messages.
+pub fn check_installable(dir: &Path, shown: &str, name: &str) -> Result<(), Diagnostic> {
+    let built_in = ALIASES.iter().any(|(alias, _)| *alias == name)
+        || BUILT_IN
+            .iter()
+            .any(|(path, _)| path.strip_suffix(&format!("/{MANIFEST}")) == Some(name));
+    if built_in {
+        return Err(Diagnostic::error(format!(
+            "`{shown}`: `name: {name}` is a built-in template's name: `wapc new {name}` would never              find this one; give it a name of its own (e.g. `acme/{name}`)"
+        )));
+    }
+    load_folder_shown(dir, shown, Origin::Installed).map(drop)
+}
+
+/// Where a template folder is: an installed package's folder holds `wapc install`'s mark,
+/// which is no file of the projects made from it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Folder,
+    Installed,
+}
+
+fn load_folder(dir: &Path, origin: Origin) -> Result<ProjectTemplate, Diagnostic> {
+    load_folder_shown(dir, &output::shown(dir), origin)
+}
+
+/// [`load_folder`], naming the folder `shown` in messages.
+fn load_folder_shown(
+    dir: &Path,
+    shown: &str,
+    origin: Origin,
+) -> Result<ProjectTemplate, Diagnostic> {
     if !dir.join(MANIFEST).is_file() {
         return Err(Diagnostic::error(format!(
-            "`{}` is not a project template: it has no `{MANIFEST}` manifest",
-            dir.display()
+            "`{shown}` is not a project template: it has no `{MANIFEST}` manifest"
         )));
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let shown = dir.display().to_string();
-            Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {e}"))
-        })?;
+        let entry =
+            entry.map_err(|e| Diagnostic::in_file(shown, format!("cannot read `{shown}`: {e}")))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if origin == Origin::Installed && relative == Path::new(INSTALL_MARK) {
+            continue;
+        }
         let text = std::fs::read_to_string(entry.path()).map_err(|error| {
-            let shown = entry.path().display().to_string();
+            let shown = format!("{shown}/{}", output::shown(relative));
             Diagnostic::in_file(
                 &shown,
                 format!("cannot read `{shown}`: {}", io_reason(&error)),
@@ -164,7 +206,7 @@ fn load_folder(dir: &Path) -> Result<ProjectTemplate, Diagnostic> {
             .join("/");
         files.push((key, text));
     }
-    from_files(&dir.display().to_string(), files)
+    from_files(shown, files)
 }
 
 fn from_files(
@@ -248,7 +290,14 @@ pub fn create(
             let target = project.dir.join(&relative);
             inside(&relative)
                 .and_then(|()| output::check_name(&relative))
-                .and_then(|()| output::check_resolved(project.dir, &target))
+                .and_then(|()| {
+                    let bounds = output::OutputBounds {
+                        project: &Project::only(project.dir),
+                        whose: "the new project",
+                        permit: None,
+                    };
+                    output::check_within(&bounds, &target, Path::new(&relative))
+                })
                 .map_err(|m| {
                     Diagnostic::error(format!(
                         "template file `{}` (`{}`): {m}",
@@ -264,16 +313,12 @@ pub fn create(
         }
     }
     if let Some(spec) = project.spec {
-        match std::fs::read_to_string(spec) {
+        match read_spec(spec) {
             Ok(schema) => {
                 outputs.retain(|(path, _)| !path.ends_with("schema.widl"));
                 outputs.push((project.dir.join("schema.widl"), schema));
             }
-            Err(error) => {
-                let shown = spec.display().to_string();
-                let message = format!("cannot read `{shown}`: {}", io_reason(&error));
-                errors.push(Diagnostic::in_file(shown, message));
-            }
+            Err(spec_errors) => errors.0.extend(spec_errors.0),
         }
     }
     if !errors.is_empty() {
@@ -292,6 +337,18 @@ pub fn create(
     created.kept = kept.into_iter().map(|(path, _)| path).collect();
     created.written = new.into_iter().map(|(path, _)| path).collect();
     Ok(created)
+}
+
+/// The text of the `--spec` schema, once it has loaded as a schema does (a bounded read of a
+/// regular file, imports from its own folder, checked): not a device, a FIFO or any other
+/// file that is no schema.
+fn read_spec(spec: &Path) -> Result<String, Diagnostics> {
+    crate::model::load(spec, &ImportPaths::only(Vec::new()))?;
+    let shown = output::shown(spec);
+    let cannot =
+        |reason: &str| Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {reason}"));
+    let bytes = crate::input::read(spec, MAX_SCHEMA_SIZE, "a schema").map_err(|r| cannot(&r.0))?;
+    String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text").into())
 }
 
 /// Refuses a folder that holds anything, unless forced, and a file in the folder's place.
@@ -353,9 +410,17 @@ fn toml_string(value: &str) -> String {
 /// module path that is not one.
 fn check_value(name: &str, value: &str) -> Result<(), Diagnostic> {
     let refuse = |why: &str| Diagnostic::error(format!("`{name}={}`: {why}", value.escape_debug()));
-    if value.chars().any(char::is_control) {
+    if value.chars().any(char::is_control) || output::check_name(value).is_err() {
         return Err(refuse(
-            "a value may not hold a line break or other control character",
+            "a value may not hold a line break, another control character or a character \
+             that reorders text (U+202E)",
+        ));
+    }
+    // A version lands in Cargo.toml and package.json, which take semantic versions only.
+    let version_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+');
+    if name == "version" && !value.is_empty() && !value.chars().all(version_char) {
+        return Err(refuse(
+            "a version is letters, digits, `.`, `-` and `+`, such as 0.1.0",
         ));
     }
     // Manifests take the name in kebab case (`{{kebab name}}`): it must be a package name.
@@ -370,15 +435,16 @@ fn check_value(name: &str, value: &str) -> Result<(), Diagnostic> {
             package.escape_debug()
         )));
     }
+    // Each part starts with a letter or digit: not `-flag` (an option to go), not `~`.
     let module_part = |part: &str| {
-        !part.is_empty()
+        part.starts_with(|c: char| c.is_ascii_alphanumeric())
             && part
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
     };
     if name == "module" && !value.is_empty() && !value.split('/').all(module_part) {
         return Err(refuse(
-            "a Go module path is parts of letters, digits, `-`, `.`, `_` and `~`, separated by `/`",
+            "a Go module path is parts of letters, digits, `-`, `.`, `_` and `~`, each starting with a letter or digit, separated by `/`",
         ));
     }
     Ok(())

@@ -1,5 +1,7 @@
 //! Command-line parsing and the commands themselves. Nothing below this module prints.
 
+mod call;
+
 use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -8,7 +10,7 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 use crate::codegen::output::shown;
 use crate::codegen::{self, Outcome};
@@ -26,10 +28,18 @@ Exit status:
   1  invalid input (the schema or configuration has errors), or stale output with --check
   2  usage error: unknown command, option or argument; a schema `wapc fmt` cannot parse";
 
+/// `wapc --version`: the package's version and the commit it was built from (build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("WAPC_BUILD_COMMIT"),
+    ")"
+);
+
 #[derive(Parser, Debug)]
 #[command(
     name = "wapc",
-    version,
+    version = VERSION,
     about = "The WIDL code generator for waPC (WebAssembly procedure calls)",
     after_help = AFTER_HELP
 )]
@@ -68,6 +78,33 @@ impl ColorWhen {
             }
         }
     }
+}
+
+/// The colour choice of the last `--color WHEN` / `--color=WHEN` among `args`, for clap's
+/// messages (`auto` when none, or when it is not a value `--color` takes).
+fn clap_color(args: impl IntoIterator<Item = std::ffi::OsString>) -> clap::ColorChoice {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut choice = clap::ColorChoice::Auto;
+    for (at, arg) in args.iter().enumerate() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.get(at + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        choice = match value {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some("auto") => clap::ColorChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
 }
 
 /// Set once by [`run`]: whether errors are printed in colour.
@@ -142,6 +179,24 @@ Examples:
         #[arg(long)]
         diff: bool,
     },
+    /// Run the WIDL language server on stdin and stdout, for editors
+    #[command(after_help = "\
+Diagnostics as `wapc check` gives them, hover, go to definition, references, symbols,
+completion, formatting as `wapc fmt` and renaming of types. The README shows how to set it
+up in VS Code, Neovim and Helix.
+
+Example:
+  wapc lsp -I ../shared")]
+    Lsp {
+        #[command(flatten)]
+        imports: ImportArgs,
+        /// Allow reading imports outside the schema's folder and the include folders
+        #[arg(long)]
+        allow_outside: bool,
+        /// Talk over stdin and stdout (the only way; accepted because language clients pass it)
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Generate code from a codegen.yaml
     #[command(after_help = "\
 Examples:
@@ -164,9 +219,13 @@ Examples:
         /// Do not run rustfmt / gofmt over the output
         #[arg(long)]
         no_format: bool,
-        /// Allow reading and writing files outside the codegen file's folder
+        /// Allow reading and writing files outside the project: the repository that holds the
+        /// codegen file, or its folder outside a repository
         #[arg(long)]
         allow_outside: bool,
+        /// Fail (exit 1, writing nothing) when there is a warning, such as an unknown key
+        #[arg(long)]
+        deny_warnings: bool,
         #[command(flatten)]
         imports: ImportArgs,
     },
@@ -209,15 +268,20 @@ Examples:
   wapc install --list
 
 A package has a wapc.yaml at its root: `kind: definitions` or `kind: templates`, and its
-`name` (e.g. acme/iface): then `import * from \"acme/iface\"` or `wapc new acme/iface` finds it.")]
+`name` (e.g. acme/iface): then `import * from \"acme/iface\"` or `wapc new acme/iface` finds it.
+A package made for the old CLI (a package.json naming it, with definitions/ and templates/
+folders) is installed where the old CLI put it: definitions/@org/module, templates/@org/module.")]
     Install {
-        /// A package folder, a .tgz of one, or a git repository (a URL or a path ending in .git)
+        /// A package folder (or file:FOLDER), a .tgz of one, or a git repository (a URL or a path ending in .git)
         #[arg(required_unless_present = "list")]
         source: Option<String>,
         /// List the installed packages
         #[arg(long, conflicts_with = "source")]
         list: bool,
     },
+    /// Call an operation of a waPC module with JSON, typed by its schema
+    #[command(after_help = call::AFTER_HELP)]
+    Call(call::CallArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -308,10 +372,12 @@ macro_rules! detail {
 /// closed pipe (`wapc new --list | head -1`) ends the run quietly with success, as it does
 /// for ripgrep; any other failed write is an error, exit 1.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own usage errors follow `--color` too, which it cannot know before parsing.
+    let mut parser = Cli::command().color(clap_color(std::env::args_os()));
+    let cli = Cli::from_arg_matches(&parser.clone().get_matches()).unwrap_or_else(|e| e.exit());
     let verbosity = match (cli.quiet, cli.verbose) {
         // clap's `conflicts_with` misses a global flag given after the subcommand.
-        (true, true) => Cli::command()
+        (true, true) => parser
             .error(
                 clap::error::ErrorKind::ArgumentConflict,
                 "--quiet and --verbose cannot be used together",
@@ -364,6 +430,17 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             check,
             diff,
         } => fmt(&schemas, FmtMode { write, check, diff }),
+        Command::Lsp {
+            imports,
+            allow_outside,
+            stdio: _,
+        } => match crate::lsp::serve(imports.paths().allowing_outside(allow_outside)) {
+            Ok(code) => Ok(ExitCode::from(code)),
+            Err(error) => Ok(report(
+                &Diagnostic::error(format!("the language server's connection failed: {error}"))
+                    .into(),
+            )),
+        },
         Command::Generate {
             config,
             check,
@@ -371,6 +448,7 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
             watch,
             no_format,
             allow_outside,
+            deny_warnings,
             imports,
         } => {
             let options = codegen::Options {
@@ -378,6 +456,7 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
                 dry_run,
                 format: !no_format,
                 allow_outside,
+                deny_warnings,
                 imports: imports.paths(),
             };
             match codegen::config::find(config.as_deref()) {
@@ -410,6 +489,7 @@ fn command(command: Command) -> Result<ExitCode, WriteFailed> {
         }
         Command::Templates(TemplatesCommand::Export { name, dir }) => templates_export(&name, &dir),
         Command::Install { source, .. } => install(source.as_deref()),
+        Command::Call(args) => call::call(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "wapc", &mut script);
@@ -437,13 +517,15 @@ fn install(source: Option<&str>) -> Result<ExitCode, WriteFailed> {
         return Ok(ExitCode::SUCCESS);
     };
     match install::install(source) {
-        Ok(package) => {
-            say!(
-                "installed  {} `{}` in {}",
-                package.kind.folder(),
-                package.name,
-                shown(&package.path)
-            );
+        Ok(packages) => {
+            for package in packages {
+                status!(
+                    "installed  {} `{}` in {}",
+                    package.kind.folder(),
+                    package.name,
+                    shown(&package.path)
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => Ok(report(&error.into())),
@@ -455,15 +537,51 @@ fn install(source: Option<&str>) -> Result<ExitCode, WriteFailed> {
 fn man_page(page: &mut Vec<u8>) -> std::io::Result<()> {
     let mut wapc = Cli::command();
     wapc.build();
-    clap_mangen::Man::new(wapc.clone()).render(page)?;
-    for command in wapc.get_subcommands().filter(|c| c.get_name() != "help") {
-        let name = format!("wapc {}", command.get_name());
+    let man = clap_mangen::Man::new(wapc.clone());
+    man.render_title(page)?;
+    man.render_name_section(page)?;
+    man.render_synopsis_section(page)?;
+    man.render_description_section(page)?;
+    man.render_options_section(page)?;
+    man.render_subcommands_section(page)?;
+    // The after-help (exit codes), under a title of its own (clap_mangen's is "EXTRA").
+    writeln!(page, ".SH \"EXIT STATUS\"")?;
+    man_after_help(page, &wapc)?;
+    man.render_version_section(page)?;
+    man_sections(page, "wapc", &wapc)
+}
+
+/// A command's after-help (its examples) as preformatted text.
+fn man_after_help(page: &mut Vec<u8>, command: &clap::Command) -> std::io::Result<()> {
+    let Some(text) = command.get_after_help() else {
+        return Ok(());
+    };
+    writeln!(page, ".PP\n.nf")?;
+    for line in text.to_string().lines() {
+        let line = line.replace('\\', "\\e");
+        let guarded = if line.starts_with(['.', '\'']) {
+            "\\&"
+        } else {
+            ""
+        };
+        writeln!(page, "{guarded}{line}")?;
+    }
+    writeln!(page, ".fi")
+}
+
+/// A section for each subcommand of `parent` (named `prefix`), and for theirs in turn
+/// (`wapc templates list`): what it does, its synopsis, options and examples.
+fn man_sections(page: &mut Vec<u8>, prefix: &str, parent: &clap::Command) -> std::io::Result<()> {
+    for command in parent.get_subcommands().filter(|c| c.get_name() != "help") {
+        let name = format!("{prefix} {}", command.get_name());
         writeln!(page, ".SH \"{}\"", name.to_uppercase())?;
         let man = clap_mangen::Man::new(command.clone().bin_name(&name));
         man.render_description_section(page)?;
         man.render_synopsis_section(page)?;
         man.render_options_section(page)?;
-        man.render_extra_section(page)?;
+        // The examples, under the command's own heading.
+        man_after_help(page, command)?;
+        man_sections(page, &name, command)?;
     }
     Ok(())
 }
@@ -478,8 +596,11 @@ fn print_bytes(bytes: &[u8]) -> Result<ExitCode, WriteFailed> {
 fn generate(config: &Path, options: &codegen::Options) -> Result<ExitCode, WriteFailed> {
     let started = Instant::now();
     detail!("read       {}", shown(config));
-    match codegen::generate(config, options) {
-        Ok(files) => list_generated(&files, options, started),
+    match codegen::generate_warning(config, options) {
+        Ok(generated) => {
+            warn(&generated.warnings);
+            list_generated(&generated.files, options, started)
+        }
         Err(errors) => Ok(report(&errors)),
     }
 }
@@ -490,7 +611,10 @@ fn generate_watching(config: &Path, options: &codegen::Options) -> Result<ExitCo
     let mut started = Instant::now();
     let watched = codegen::watch::watch(config, options, |result| {
         let listed = match result {
-            Ok(files) => list_generated(&files, options, started).map(drop),
+            Ok(generated) => {
+                warn(&generated.warnings);
+                list_generated(&generated.files, options, started).map(drop)
+            }
             Err(errors) => {
                 report(&errors);
                 Ok(())
@@ -640,6 +764,15 @@ fn templates_export(name: &str, dir: &Path) -> Result<ExitCode, WriteFailed> {
 }
 
 fn check(schemas: &[PathBuf], imports: &ImportPaths) -> Result<ExitCode, WriteFailed> {
+    // Standard input can be read once: a second `-` would check nothing, silently.
+    if schemas.iter().filter(|s| s.as_os_str() == "-").count() > 1 {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`-` (standard input) may be given once",
+            )
+            .exit()
+    }
     let mut status = ExitCode::SUCCESS;
     for schema in schemas {
         let started = Instant::now();
@@ -765,11 +898,20 @@ fn fmt(schemas: &[PathBuf], mode: FmtMode) -> Result<ExitCode, WriteFailed> {
 
 /// Prints errors on stderr; the exit status for invalid input. When stderr fails, the status
 /// alone says it.
+/// Prints the warnings of a run that succeeded (`-q` silences them; `--deny-warnings` makes
+/// them errors instead).
+fn warn(warnings: &Diagnostics) {
+    if !warnings.is_empty() && verbosity() != Verbosity::Quiet {
+        let colour = COLOR.get().copied().unwrap_or(false);
+        let _ = tell(format_args!("{}\n", warnings.render(colour)));
+    }
+}
+
 fn report(errors: &Diagnostics) -> ExitCode {
     let colour = COLOR.get().copied().unwrap_or(false);
     let _ = tell(format_args!("{}", errors.render(colour)));
-    if errors.len() > 1 {
-        let found = Diagnostic::error(format!("{} errors found", errors.len()));
+    if errors.errors() > 1 {
+        let found = Diagnostic::error(format!("{} errors found", errors.errors()));
         let _ = tell(format_args!("\n{}", found.render(colour)));
     }
     ExitCode::from(EXIT_INVALID)

@@ -57,7 +57,6 @@ pub fn find(given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
 
 /// One YAML document of a `codegen.yaml`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Codegen {
     /// The schema, relative to the yaml file.
     pub schema: PathBuf,
@@ -75,6 +74,9 @@ pub struct Codegen {
     /// The text this document came from, to locate errors found after parsing.
     #[serde(skip)]
     source: Source,
+    /// Keys that nothing reads (the old tool ignored them too): warned about, not refused.
+    #[serde(skip)]
+    pub warnings: Diagnostics,
 }
 
 #[derive(Debug, Default)]
@@ -87,7 +89,7 @@ struct Source {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub struct Target {
     /// The template's name, e.g. `rust/module`.
     #[serde(default)]
@@ -122,37 +124,25 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
         let message = format!("the YAML nests more than {MAX_CONFIG_NESTING} levels deep");
         return Err(Diagnostic::at_yaml(&file, line, column, message).into());
     }
-    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let trail = RefCell::new(Trail::default());
-        NoDuplicates { trail: &trail }
-            .deserialize(document)
-            .map_err(|e| {
-                let error = Diagnostic::yaml(&file, &e);
-                // The duplicate's path leads to the first key of that name: Find stops there.
-                let first = trail.into_inner().duplicate.and_then(|path| {
-                    let steps: Option<Vec<Step>> = path.iter().map(TrailStep::step).collect();
-                    locate(text, index, &steps?, true)
-                });
-                match first {
-                    Some((line, column)) => {
-                        let span = file.yaml_token(line, column);
-                        error.with_secondary(&file, span, "first given here")
-                    }
-                    None => error,
-                }
-            })?;
-    }
+    refuse_duplicates(&file)?;
     let mut documents = Vec::new();
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        let mut ignored = Vec::new();
+        let codegen: Option<Codegen> =
+            serde_ignored::deserialize(document, |path| ignored.push(owned_path(&path)))
+                .map_err(|e| Diagnostic::yaml(&file, &e))?;
         // An empty document (a trailing `---`) generates nothing.
-        if let Some(mut codegen) =
-            Option::<Codegen>::deserialize(document).map_err(|e| Diagnostic::yaml(&file, &e))?
-        {
+        if let Some(mut codegen) = codegen {
             codegen.source = Source {
                 name: name.to_string(),
                 file: Some(Arc::clone(&file)),
                 document: index,
             };
+            codegen.warnings = Diagnostics(
+                (ignored.iter())
+                    .map(|path| codegen.unknown_key(path))
+                    .collect(),
+            );
             documents.push(codegen);
         }
     }
@@ -161,6 +151,36 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Codegen>, Diagnostics> {
         return Err(Diagnostic::in_file(name, message).into());
     }
     Ok(documents)
+}
+
+/// The keys of a document, and of a target under `generates`, that wapc reads.
+const DOCUMENT_KEYS: [&str; 5] = ["schema", "config", "templates", "parentDir", "generates"];
+const TARGET_KEYS: [&str; 6] = [
+    "template",
+    "module",
+    "package",
+    "visitorClass",
+    "ifNotExists",
+    "config",
+];
+
+/// A path that serde_ignored reports, as owned steps (keys and list indexes).
+fn owned_path(path: &serde_ignored::Path) -> Vec<TrailStep> {
+    use serde_ignored::Path;
+    let mut steps = match path {
+        Path::Root => return Vec::new(),
+        Path::Seq { parent, .. }
+        | Path::Map { parent, .. }
+        | Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => owned_path(parent),
+    };
+    match path {
+        Path::Seq { index, .. } => steps.push(TrailStep::Index(*index)),
+        Path::Map { key, .. } => steps.push(TrailStep::Key(key.clone())),
+        _ => {}
+    }
+    steps
 }
 
 /// Where `text` first nests deeper than [`MAX_CONFIG_NESTING`]: its 1-based line and column.
@@ -240,6 +260,32 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Refuses a key given twice in one mapping of any YAML document of `file`, pointing at both.
+pub fn refuse_duplicates(file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
+    let text = file.text.as_str();
+    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        let trail = RefCell::new(Trail::default());
+        NoDuplicates { trail: &trail }
+            .deserialize(document)
+            .map_err(|e| {
+                let error = Diagnostic::yaml(file, &e);
+                // The duplicate's path leads to the first key of that name: Find stops there.
+                let first = trail.into_inner().duplicate.and_then(|path| {
+                    let steps: Option<Vec<Step>> = path.iter().map(TrailStep::step).collect();
+                    locate(text, index, &steps?, true)
+                });
+                match first {
+                    Some((line, column)) => {
+                        let span = file.yaml_token(line, column);
+                        error.with_secondary(file, span, "first given here")
+                    }
+                    None => error,
+                }
+            })?;
+    }
+    Ok(())
 }
 
 /// Refuses a key given twice in one mapping, wherever in the document: serde maps keep the
@@ -438,7 +484,7 @@ enum Holds {
 }
 
 /// Every config key the built-in templates (and the context they see) read.
-const KNOWN_KEYS: [(&str, Holds); 12] = [
+const KNOWN_KEYS: [(&str, Holds); 13] = [
     ("handlerRoles", Holds::Roles),
     ("hostRoles", Holds::Roles),
     ("skipInterface", Holds::Bool),
@@ -449,6 +495,7 @@ const KNOWN_KEYS: [(&str, Holds); 12] = [
     ("import", Holds::Text),
     ("module", Holds::Text),
     ("wapcImport", Holds::Text),
+    ("wapcInstance", Holds::Text),
     ("guestFeature", Holds::Feature),
     ("includable", Holds::Bool),
 ];
@@ -481,13 +528,37 @@ impl Codegen {
                 name: name.to_string(),
                 ..Source::default()
             },
+            warnings: Diagnostics::default(),
         }
+    }
+
+    /// The warning for a key at `path` that nothing reads, with the known key it may have
+    /// been meant as.
+    fn unknown_key(&self, path: &[TrailStep]) -> Diagnostic {
+        let steps: Vec<Step> = path.iter().filter_map(TrailStep::step).collect();
+        let known: &[&str] = match steps.as_slice() {
+            [_] => &DOCUMENT_KEYS,
+            [Step::Key("generates"), _, _] => &TARGET_KEYS,
+            _ => &[],
+        };
+        let key = match steps.last() {
+            Some(Step::Key(key)) => key.to_string(),
+            Some(Step::Index(index)) => index.to_string(),
+            None => String::new(),
+        };
+        let mut message = format!("unknown key `{key}`");
+        if let Some(near) = did_you_mean(&key, known.iter().copied()) {
+            message.push_str(&format!(" ({near})"));
+        }
+        message.push_str(": wapc ignores it");
+        self.error_at(&steps, true, &message).into_warning()
     }
 
     /// Checks the config of every target, which otherwise would silently give unconfigured
     /// output: the keys the built-in templates read must hold the right type, and name roles
-    /// among `roles` (the schema's); other keys are errors for the outputs in `built_in` (whose
-    /// templates are built in), and left to the user's own templates elsewhere.
+    /// among `roles` (the schema's); other keys are warnings for the outputs in `built_in`
+    /// (whose templates are built in; the old tool ignored them, and real projects carry some),
+    /// and left to the user's own templates elsewhere.
     pub fn check_config(&self, built_in: &[&str], roles: &[&str]) -> Diagnostics {
         let mut errors = Diagnostics::default();
         let top_reaches_built_in = self
@@ -530,7 +601,7 @@ impl Codegen {
                         message.push_str(&format!(" ({near})"));
                     }
                     message.push_str(": no built-in template reads it");
-                    errors.push(self.error_at(&at(&[]), true, &message));
+                    errors.push(self.error_at(&at(&[]), true, &message).into_warning());
                 }
                 continue;
             };

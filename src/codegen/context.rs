@@ -92,13 +92,17 @@ pub struct Context {
     /// Operations the module calls on its host: the interface's, and those of the roles in
     /// `hostRoles`.
     pub host_calls: Vec<OperationView>,
+    /// The host calls that the module does not serve (by name): the old Go host's client had a
+    /// method for every host call, where wapc's has one for every operation served.
+    pub unserved_host_calls: Vec<OperationView>,
     /// The roles of `hostRoles`: those whose operations the module calls on its host.
     pub host_roles: Vec<RoleView>,
     /// The name of the generated host client (`hostClassName`, else `Host`).
     pub host_class: String,
     /// The name of the generated handler registry (`handlersClassName`, else `Handlers`).
     pub handlers_class: String,
-    /// Every multi-parameter operation of `handlers` and `host_calls` once, for args types.
+    /// Every operation with parameters (not unary) once, of the interface and of every role,
+    /// for args types: those of `handlers` and `host_calls` first.
     pub args: Vec<OperationView>,
     /// Whether `bytes` appears in a type, union, alias, handler or host call.
     pub uses_bytes: bool,
@@ -194,6 +198,7 @@ impl View for Context {
         visit("operations", schema.operations.as_value());
         visit("handlers", self.handlers.as_value());
         visit("host_calls", self.host_calls.as_value());
+        visit("unserved_host_calls", self.unserved_host_calls.as_value());
         visit("host_roles", self.host_roles.as_value());
         visit("host_class", self.host_class.as_value());
         visit("handlers_class", self.handlers_class.as_value());
@@ -430,8 +435,18 @@ impl Context {
                 host_roles.push(role.clone());
             }
         }
+        let served: BTreeSet<&str> = handlers.iter().map(|o| o.name.as_str()).collect();
+        let mut unserved_seen = BTreeSet::new();
+        let unserved_host_calls = (host_calls.iter())
+            .filter(|o| !served.contains(o.name.as_str()) && unserved_seen.insert(o.name.clone()))
+            .cloned()
+            .collect();
+        // Every operation's args type, served, called or neither (the old generator declared
+        // them all, and code uses them); those the module serves or calls first.
         let mut args_seen = BTreeSet::new();
-        let args = (handlers.iter().chain(&host_calls))
+        let every_operation =
+            (schema.operations.iter()).chain(schema.roles.iter().flat_map(|r| &r.operations));
+        let args = (handlers.iter().chain(&host_calls).chain(every_operation))
             .filter(|o| !o.unary && !o.parameters.is_empty())
             .filter(|o| args_seen.insert(o.name.clone()))
             .cloned()
@@ -443,6 +458,7 @@ impl Context {
             config,
             handlers,
             host_calls,
+            unserved_host_calls,
             host_roles,
             args,
             uses_bytes: false,

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value as Json};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-use crate::input::{self, Scope};
+use crate::input::{self, Project, Scope};
 use crate::model::{self, ImportPaths};
 use crate::parser::ast::Definition;
 
@@ -42,8 +42,11 @@ pub struct Options {
     pub dry_run: bool,
     /// Run rustfmt / gofmt over the output when they are installed.
     pub format: bool,
-    /// Permit reading and writing outside the codegen file's folder.
+    /// Permit reading and writing outside the project (the repository that holds the codegen
+    /// file, or its folder outside a repository).
     pub allow_outside: bool,
+    /// Fail on a warning (an unknown key), before writing anything.
+    pub deny_warnings: bool,
     pub imports: ImportPaths,
 }
 
@@ -54,6 +57,7 @@ impl Default for Options {
             dry_run: false,
             format: true,
             allow_outside: false,
+            deny_warnings: false,
             imports: ImportPaths::new(Vec::new()),
         }
     }
@@ -93,58 +97,42 @@ const FRAGMENT_VISITORS: [&str; 12] = [
 /// recursion that nested types allow.
 const RENDER_STACK: usize = 8 << 20;
 
+/// What a run made, and what it warned about.
+#[derive(Debug)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    /// Keys of the codegen file that nothing reads, say.
+    pub warnings: Diagnostics,
+}
+
 /// Renders every target of every document of the codegen file, then writes them (unless
-/// checking or dry-running). Nothing is written if anything fails to render.
+/// checking or dry-running). Nothing is written if anything fails to render. Warnings are
+/// dropped: [`generate_warning`] returns them.
 pub fn generate(config_path: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    generate_warning(config_path, options).map(|generated| generated.files)
+}
+
+/// [`generate`], with the warnings of a run that succeeded; those of a run that failed come
+/// first among its errors.
+pub fn generate_warning(config_path: &Path, options: &Options) -> Result<Generated, Diagnostics> {
     generate_reading(config_path, options, &mut Vec::new())
 }
 
-/// [`generate`], adding to `read` what the run read, or tried to: the codegen file, each
-/// schema and its imports, and each templates folder (with everything in it).
+/// [`generate_warning`], adding to `read` what the run read, or tried to: the codegen file,
+/// each schema and its imports, and each templates folder (with everything in it).
 fn generate_reading(
     config_path: &Path,
     options: &Options,
     read: &mut Vec<PathBuf>,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    read.push(config_path.to_path_buf());
-    // One run at a time per codegen file: two would compare and write the same files at once.
-    let _lock = output::lock(config_path)?;
-    let documents = config::read(config_path)?;
-    let base = config_path.parent().unwrap_or(Path::new(""));
-    let config_name = config_path.display().to_string();
-    // The codegen file's folder is the project's: what it names must be inside (see
-    // `ImportPaths`), so that a shared codegen.yaml cannot read `../.netrc`.
-    let imports = (options.imports.clone())
-        .within(base)
-        .allowing_outside(options.allow_outside);
-    let templates_scope = Scope::new([base], options.allow_outside);
-    let mut files = Vec::new();
-    let mut errors = Diagnostics::default();
-    for document in &documents {
-        match render_document(
-            base,
-            &config_name,
-            document,
-            options,
-            &imports,
-            &templates_scope,
-            read,
-        ) {
-            Ok(rendered) => files.extend(rendered),
-            Err(e) => errors.0.extend(e.0),
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    for file in &files {
-        if !seen.insert(&file.path) {
-            errors.push(Diagnostic::in_file(
-                &config_name,
-                format!("`{}` is generated twice", file.path.display()),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
+) -> Result<Generated, Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    let files = render_all(config_path, options, read, &mut warnings).map_err(|errors| {
+        let mut all = std::mem::take(&mut warnings);
+        all.extend(errors);
+        all
+    })?;
+    if options.deny_warnings && !warnings.is_empty() {
+        return Err(warnings.denied("`--deny-warnings` makes every warning an error"));
     }
     if !options.check && !options.dry_run {
         let changed: Vec<(&Path, &str)> = files
@@ -154,28 +142,98 @@ fn generate_reading(
             .collect();
         output::write_all(&changed, true)?;
     }
+    Ok(Generated { files, warnings })
+}
+
+/// Renders every target of every document of the codegen file, adding to `warnings`.
+fn render_all(
+    config_path: &Path,
+    options: &Options,
+    read: &mut Vec<PathBuf>,
+    warnings: &mut Diagnostics,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    read.push(config_path.to_path_buf());
+    // One run at a time per codegen file: two would compare and write the same files at once.
+    let _lock = output::lock(config_path)?;
+    let mut documents = config::read(config_path)?;
+    for document in &mut documents {
+        warnings.extend(std::mem::take(&mut document.warnings));
+    }
+    let base = config_path.parent().unwrap_or(Path::new(""));
+    let config_name = config_path.display().to_string();
+    // What the codegen file names must be inside its project (see `Project`), so that a
+    // cloned repository's codegen.yaml cannot read `~/.netrc` or write outside the clone.
+    let project = Project::of(base);
+    let bounds = Bounds {
+        imports: (options.imports.clone())
+            .within_project(project.clone())
+            .allowing_outside(options.allow_outside),
+        templates: Scope::of_project(&project, [], options.allow_outside),
+        outputs: project,
+        outputs_of: "the codegen file",
+        permit_outside: Some("pass --allow-outside"),
+    };
+    let mut files = Vec::new();
+    let mut errors = Diagnostics::default();
+    for document in &documents {
+        match render_document(
+            base,
+            &config_name,
+            document,
+            options,
+            &bounds,
+            read,
+            warnings,
+        ) {
+            Ok(rendered) => files.extend(rendered),
+            Err(e) => errors.0.extend(e.0),
+        }
+    }
+    // By the file each names: `o.rs`, `./o.rs` and `sub/../o.rs` are one file.
+    let mut seen = std::collections::HashSet::new();
+    for file in &files {
+        let same = input::resolve_existing(&file.path).unwrap_or_else(|_| file.path.clone());
+        if !seen.insert(same) {
+            errors.push(Diagnostic::in_file(
+                &config_name,
+                format!("`{}` is generated twice", file.path.display()),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok(files)
 }
 
-/// Renders every target of one document. Its paths are relative to `base`; its schema loads
-/// with `imports`, and its templates folder must be inside `templates_scope`. Adds to `read`
-/// the schema, each file it imports and the templates folder, even when rendering fails.
+/// Where a run may read and write, unless `--allow-outside`.
+pub(crate) struct Bounds {
+    /// How the schema and its imports are found, and where they may be.
+    pub imports: ImportPaths,
+    /// Where a templates folder may be.
+    pub templates: Scope,
+    /// Where outputs may be written.
+    pub outputs: Project,
+    /// Whose project `outputs` is, for messages ("the codegen file").
+    pub outputs_of: &'static str,
+    /// How the caller permits an output outside, for messages (`--allow-outside`).
+    pub permit_outside: Option<&'static str>,
+}
+
+/// Renders every target of one document. Its paths are relative to `base`, and stay within
+/// `bounds`. Adds to `read` the schema, each file it imports and the templates folder, even
+/// when rendering fails, and to `warnings` config keys that no built-in template reads.
 pub(crate) fn render_document(
     base: &Path,
     config_name: &str,
     document: &config::Codegen,
     options: &Options,
-    imports: &ImportPaths,
-    templates_scope: &Scope,
+    bounds: &Bounds,
     read: &mut Vec<PathBuf>,
+    warnings: &mut Diagnostics,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let base_dir = if base.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        base
-    };
     let schema_path = base.join(&document.schema);
-    let (schema, files) = model::load_reading(&schema_path, imports);
+    let (schema, files) = model::load_reading(&schema_path, &bounds.imports);
     let user_templates = document.templates.as_ref().map(|t| base.join(t));
     // What was read, or tried: the schema even when it could not be, each file once.
     for path in std::iter::once(schema_path)
@@ -188,7 +246,7 @@ pub(crate) fn render_document(
     }
     let schema = schema?;
     if let Some(dir) = &user_templates {
-        input::admitted(dir, templates_scope).map_err(|refused| {
+        input::admitted(dir, &bounds.templates).map_err(|refused| {
             Diagnostic::in_file(
                 config_name,
                 format!(
@@ -199,7 +257,7 @@ pub(crate) fn render_document(
             )
         })?;
     }
-    let templates = Templates::load(user_templates.as_deref())?;
+    let templates = Templates::load_within(user_templates.as_deref(), &bounds.templates)?;
     let roles: Vec<&str> = (schema.definitions.iter())
         .filter_map(|d| match &d.definition {
             Definition::Role(role) => Some(role.name.value.as_str()),
@@ -213,7 +271,8 @@ pub(crate) fn render_document(
         })
         .map(|(relative, _)| relative.as_str())
         .collect();
-    let config_errors = document.check_config(&built_in, &roles);
+    let mut config_errors = document.check_config(&built_in, &roles);
+    warnings.extend(config_errors.take_warnings());
     if !config_errors.is_empty() {
         return Err(config_errors);
     }
@@ -226,7 +285,9 @@ pub(crate) fn render_document(
     for (relative, target) in &document.generates {
         let mut config = document.config.clone();
         config.extend(target.config.clone());
-        guest_feature(&mut config, target, &base.join(output_path(relative)));
+        let output = base.join(output_path(relative));
+        guest_feature(&mut config, target, &output);
+        wapc_go_instance(&mut config, &output);
         configs.push(config);
     }
     // Targets with the same config share one context: `context_of` says which.
@@ -254,7 +315,7 @@ pub(crate) fn render_document(
         contexts.iter().map(|_| Default::default()).collect();
     let render = |index: usize, relative: &String, target: &config::Target| {
         let output = output_path(relative);
-        output::check_inside(&output.to_string_lossy(), options.allow_outside)
+        output::check_output_name(&output.to_string_lossy())
             .map_err(|m| document.target_errors(relative, [m]))?;
         let template =
             template_name(config_name, relative, target, &templates).map_err(Diagnostics::from)?;
@@ -266,9 +327,14 @@ pub(crate) fn render_document(
             let clashes = clashes.iter().map(|m| format!("`{relative}`: {m}"));
             return Err(document.target_errors(relative, clashes));
         }
-        let path = base.join(output);
+        let path = base.join(&output);
         if !options.allow_outside {
-            output::check_resolved(base_dir, &path)
+            let outputs = output::OutputBounds {
+                project: &bounds.outputs,
+                whose: bounds.outputs_of,
+                permit: bounds.permit_outside,
+            };
+            output::check_within(&outputs, &path, &output)
                 .map_err(|m| document.target_errors(relative, [m]))?;
         }
         let started = Instant::now();
@@ -391,21 +457,78 @@ pub(crate) fn crate_declares_guest_feature(output: &Path) -> bool {
         #[serde(default)]
         features: std::collections::BTreeMap<String, toml::Value>,
     }
-    let Some(manifest) = output
+    nearest_manifest(output, "Cargo.toml").is_some_and(|text| {
+        toml::from_str::<Manifest>(&text).is_ok_and(|m| m.features.contains_key("guest"))
+    })
+}
+
+/// The text of the nearest file called `name` in a folder above `output`, if it reads.
+fn nearest_manifest(output: &Path, name: &str) -> Option<String> {
+    let manifest = output
         .ancestors()
         .skip(1)
-        .map(|dir| dir.join("Cargo.toml"))
-        .find(|path| path.is_file())
-    else {
-        return false;
-    };
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())?;
     let mut text = String::new();
-    let read = std::fs::File::open(&manifest).and_then(|file| {
-        file.take(crate::limits::MAX_MANIFEST_SIZE)
-            .read_to_string(&mut text)
-    });
-    read.is_ok()
-        && toml::from_str::<Manifest>(&text).is_ok_and(|m| m.features.contains_key("guest"))
+    std::fs::File::open(&manifest)
+        .and_then(|file| {
+            file.take(crate::limits::MAX_MANIFEST_SIZE)
+                .read_to_string(&mut text)
+        })
+        .ok()?;
+    Some(text)
+}
+
+/// The wapc-go module, whose `Instance` was a struct (used as `*wapc.Instance`) before v0.4.0
+/// and is an interface since (its commit 0529cdd, "Add support for multiple Wasm engines").
+const WAPC_GO: &str = "github.com/wapc/wapc-go";
+
+/// Sets `config.wapcInstance`, the Go type that `go/host` holds a wapc-go instance as, for a Go
+/// output under a go.mod that requires a wapc-go before v0.4.0: `*wapc.Instance`, so that the
+/// client compiles against the wapc-go the project uses. An explicit value wins; otherwise the
+/// template's default, `wapc.Instance`, stands.
+fn wapc_go_instance(config: &mut Map<String, Json>, output: &Path) {
+    const KEY: &str = "wapcInstance";
+    if config.contains_key(KEY) || output.extension().is_none_or(|e| e != "go") {
+        return;
+    }
+    let version =
+        nearest_manifest(output, "go.mod").and_then(|text| required_version(&text, WAPC_GO));
+    if version.is_some_and(|(major, minor)| (major, minor) < (0, 4)) {
+        config.insert(KEY.to_string(), Json::String("*wapc.Instance".to_string()));
+    }
+}
+
+/// The major and minor version with which the go.mod `text` requires `module`, in either form
+/// (`require m v1.2.3`, or a line of a `require ( ... )` block).
+fn required_version(text: &str, module: &str) -> Option<(u64, u64)> {
+    let mut in_block = false;
+    for line in text.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let requirement = match words.as_slice() {
+            ["require", "("] => {
+                in_block = true;
+                continue;
+            }
+            [")"] => {
+                in_block = false;
+                continue;
+            }
+            ["require", name, version] => Some((*name, *version)),
+            [name, version] if in_block => Some((*name, *version)),
+            _ => None,
+        };
+        if let Some((name, version)) = requirement
+            && name == module
+        {
+            let mut numbers = version.strip_prefix('v')?.split(['.', '-', '+']);
+            let major = numbers.next()?.parse().ok()?;
+            let minor = numbers.next()?.parse().ok()?;
+            return Some((major, minor));
+        }
+    }
+    None
 }
 
 /// The template a target asks for, by name or by the old module + visitor class.
@@ -459,4 +582,27 @@ fn template_name(
         )));
     }
     Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_go_mod_requirement_is_found_in_either_form() {
+        let block = "module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgithub.com/wapc/wapc-go v0.2.1 // indirect\n)\n";
+        assert_eq!(required_version(block, WAPC_GO), Some((0, 2)));
+        let line = "module x\nrequire github.com/wapc/wapc-go v0.7.2\n";
+        assert_eq!(required_version(line, WAPC_GO), Some((0, 7)));
+        let pseudo = "require github.com/wapc/wapc-go v0.3.3-0.20210101000000-abcdef123456\n";
+        assert_eq!(required_version(pseudo, WAPC_GO), Some((0, 3)));
+        assert_eq!(
+            required_version("require github.com/wapc/wapc-go-x v0.1.0\n", WAPC_GO),
+            None
+        );
+        assert_eq!(
+            required_version("// require github.com/wapc/wapc-go v0.1.0\n", WAPC_GO),
+            None
+        );
+    }
 }

@@ -2,11 +2,12 @@
 //! file: formatting, comparison with what is there, and atomic replacement.
 
 use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::process::{Command, Stdio};
 
 use super::lang::Formatter;
 use crate::diagnostic::{Diagnostic, io_reason};
+use crate::input::{Project, resolve_existing};
 
 /// What happened, or would happen, to one output file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,20 +18,8 @@ pub enum Outcome {
     Skipped,
 }
 
-/// Refuses an output path that leaves the codegen file's folder, unless allowed, and a name
-/// that a terminal would act on.
-pub fn check_inside(relative: &str, allow_outside: bool) -> Result<(), String> {
-    let path = Path::new(relative);
-    let escapes = path.is_absolute()
-        || path
-            .components()
-            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
-    if escapes && !allow_outside {
-        return Err(format!(
-            "the output `{}` is outside the folder of the codegen file (pass --allow-outside to permit it)",
-            shown(path)
-        ));
-    }
+/// Refuses an empty output path, and a name that a terminal would act on.
+pub fn check_output_name(relative: &str) -> Result<(), String> {
     if relative.trim().is_empty() {
         return Err("an output path is empty".to_string());
     }
@@ -51,58 +40,59 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 /// A path as it may be printed: control and text-direction characters escaped.
 pub fn shown(path: &Path) -> String {
-    let text = path.display().to_string();
+    shown_text(&path.display().to_string())
+}
+
+/// Text from elsewhere as it may be printed: escaped when it holds a control or
+/// text-direction character, which a terminal would act on.
+pub fn shown_text(text: &str) -> String {
     if text.chars().any(super::render::misleading) {
         text.escape_debug().to_string()
     } else {
-        text
+        text.to_string()
     }
 }
 
-/// Refuses `path` when, with the symbolic links that exist resolved, it is not inside
-/// `root`: a link inside the project (`gen -> ../elsewhere`) must not carry a write out of it.
-pub fn check_resolved(root: &Path, path: &Path) -> Result<(), String> {
-    let root = resolve_existing(root)
-        .map_err(|e| format!("cannot resolve `{}`: {}", shown(root), io_reason(&e)))?;
+/// Where outputs must stay, and how messages speak of it.
+pub struct OutputBounds<'a> {
+    pub project: &'a Project,
+    /// Whose project it is ("the codegen file").
+    pub whose: &'a str,
+    /// How to permit an output outside, where the caller has a way ("pass --allow-outside").
+    pub permit: Option<&'a str>,
+}
+
+/// Refuses the output `output` (as the caller names it), to be written at `path`, unless it
+/// lies inside `bounds.project` with its `..` taken and the symbolic links that exist
+/// followed: a link inside the project (`gen -> ../elsewhere`) must not carry a write out of it.
+pub fn check_within(bounds: &OutputBounds, path: &Path, output: &Path) -> Result<(), String> {
+    let project = bounds.project;
+    let permit = bounds
+        .permit
+        .map(|permit| format!(" ({permit} to permit it)"))
+        .unwrap_or_default();
     let resolved = resolve_existing(path)
         .map_err(|e| format!("cannot resolve `{}`: {}", shown(path), io_reason(&e)))?;
-    if resolved.starts_with(&root) {
-        Ok(())
+    if resolved.starts_with(&project.root) {
+        return Ok(());
+    }
+    let climbs = output.is_absolute()
+        || output
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
+    if climbs {
+        Err(format!(
+            "the output `{}` is outside {}{permit}",
+            shown(output),
+            project.described(bounds.whose)
+        ))
     } else {
         Err(format!(
-            "`{}` leads outside `{}` through a symbolic link (to `{}`; pass --allow-outside to permit it)",
+            "`{}` leads outside `{}` through a symbolic link (to `{}`){permit}",
             shown(path),
-            shown(&root),
+            shown(&project.root),
             shown(&resolved)
         ))
-    }
-}
-
-/// `path` with its longest existing prefix resolved (links followed) and the rest appended.
-fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
-    let absolute = std::path::absolute(path)?;
-    let mut missing = Vec::new();
-    let mut existing = absolute.as_path();
-    loop {
-        match existing.canonicalize() {
-            Ok(resolved) => {
-                return Ok(missing.iter().rev().fold(resolved, |p, part| p.join(part)));
-            }
-            // Missing, or under a file: the write will say so; what exists above decides.
-            Err(error)
-                if matches!(
-                    error.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-                ) =>
-            {
-                let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
-                    return Err(error);
-                };
-                missing.push(name.to_owned());
-                existing = parent;
-            }
-            Err(error) => return Err(error),
-        }
     }
 }
 
@@ -227,6 +217,19 @@ pub fn write_all(files: &[(&Path, &str)], replace: bool) -> Result<(), Diagnosti
 /// place is never followed.
 const TEMPORARY: (&str, &str) = (".wapc-", ".tmp");
 
+/// How many random letters and digits a temporary's name has between prefix and suffix:
+/// enough that no file of a user's own (`.wapc-notes.tmp`) has that shape by chance.
+const TEMPORARY_RANDOM: usize = 16;
+
+/// Whether `name` has exactly the shape of this tool's temporaries.
+pub fn is_temporary(name: &str) -> bool {
+    name.strip_prefix(TEMPORARY.0)
+        .and_then(|rest| rest.strip_suffix(TEMPORARY.1))
+        .is_some_and(|random| {
+            random.len() == TEMPORARY_RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
 fn write_temporary(path: &Path, content: &str) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     let dir = dir.unwrap_or(Path::new("."));
@@ -234,6 +237,7 @@ fn write_temporary(path: &Path, content: &str) -> std::io::Result<tempfile::Name
     let mut file = tempfile::Builder::new()
         .prefix(TEMPORARY.0)
         .suffix(TEMPORARY.1)
+        .rand_bytes(TEMPORARY_RANDOM)
         // As a plain create makes it (less the umask), not tempfile's private 0600.
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
         .tempfile_in(dir)?;
@@ -258,9 +262,9 @@ fn remove_stale_temporaries(dir: &Path) {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(TEMPORARY.0) && name.ends_with(TEMPORARY.1) && stale(&entry) {
+        let is_ours = entry.file_name().to_str().is_some_and(is_temporary)
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if is_ours && stale(&entry) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -336,6 +340,6 @@ mod tests {
             t.path().file_name().unwrap().to_string_lossy().into_owned()
         };
         assert_ne!(name(&one), name(&two));
-        assert!(name(&one).len() < 20 && name(&one).ends_with(TEMPORARY.1));
+        assert!(name(&one).len() < 32 && is_temporary(&name(&one)));
     }
 }

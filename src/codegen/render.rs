@@ -17,7 +17,7 @@ use super::context::{Context, Ty};
 use super::lang::LANGUAGES;
 use super::names::{Case, case};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
-use crate::input;
+use crate::input::{self, Scope};
 use crate::limits::{MAX_INCLUDE_DEPTH, MAX_TEMPLATE_NESTING, MAX_TEMPLATE_SIZE};
 
 /// Every file under `templates/`, by name (its path without `.hbs`).
@@ -82,8 +82,15 @@ struct Entry {
 
 impl Templates {
     /// The built-in templates, then those of `user_dir` (which replace built-ins of the same
-    /// name).
+    /// name). A template there may be a symbolic link to a file inside `user_dir`.
     pub fn load(user_dir: Option<&Path>) -> Result<Self, Diagnostics> {
+        let scope = Scope::new(user_dir, false);
+        Self::load_within(user_dir, &scope)
+    }
+
+    /// [`load`](Self::load), where a template that is a symbolic link may lead anywhere in
+    /// `scope` (the project, as a schema's import may).
+    pub fn load_within(user_dir: Option<&Path>, scope: &Scope) -> Result<Self, Diagnostics> {
         let mut templates = Templates {
             templates: BTreeMap::new(),
             handlebars: OnceLock::new(),
@@ -94,7 +101,8 @@ impl Templates {
         let mut errors = Diagnostics::default();
         if let Some(dir) = user_dir {
             for (name, path) in user_templates(dir)? {
-                let read = input::read(&path, MAX_TEMPLATE_SIZE, "a template")
+                let read = input::admitted(&path, scope)
+                    .and_then(|_| input::read(&path, MAX_TEMPLATE_SIZE, "a template"))
                     .map_err(|refused| refused.0)
                     .and_then(|bytes| {
                         String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
@@ -457,8 +465,11 @@ pub fn export(name: &str, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             .map(|(n, _)| *n)
             .filter(|n| !is_partial(n))
             .collect();
+        let near = crate::diagnostic::did_you_mean(name, known.iter().copied())
+            .map(|near| format!(" ({near})"))
+            .unwrap_or_default();
         return Err(Diagnostic::error(format!(
-            "no built-in template `{name}`; the templates are: {}",
+            "no built-in template `{name}`{near}; the templates are: {}",
             known.join(", ")
         )));
     }
@@ -502,8 +513,11 @@ fn user_templates(dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
         let Some(relative) = path.strip_prefix(dir).ok().and_then(Path::to_str) else {
             continue;
         };
+        // A link counts as what it leads to: a template when that is a file (and, when it is
+        // read, inside the scope).
+        let is_file = entry.file_type().is_file() || (entry.path_is_symlink() && path.is_file());
         if let Some(name) = relative.strip_suffix(".hbs")
-            && entry.file_type().is_file()
+            && is_file
         {
             found.push((name.replace('\\', "/"), path.to_path_buf()));
         }

@@ -1,6 +1,10 @@
 //! `wapc generate --watch`: generate, then again whenever something the run read changes —
 //! the codegen file, a schema or one of its imports, a file in a templates folder.
 //!
+//! Only a change starts a run: a file created, written, removed or renamed. Opening or reading
+//! one does not (a run opens every input, so counting that would rerun forever), nor does a
+//! run's own writing: a file it wrote that still holds what it wrote, or its temporaries.
+//!
 //! A run that fails is reported and watching goes on; the files it read are watched on top of
 //! those of the last good run, so that fixing either reruns. Ctrl-C lets a run in progress
 //! finish (its files are written whole, see [`super::output::write_all`]) and then ends the
@@ -10,20 +14,63 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use notify::event::{EventKind, ModifyKind};
+use notify::{RecursiveMode, Watcher as _};
 
-use super::{GeneratedFile, Options, generate_reading};
+use super::{Generated, GeneratedFile, Options, Outcome, generate_reading, output};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// How long changes must settle before a run: an editor's save is several events.
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
 enum Signal {
-    Changed(DebounceEventResult),
+    Event(notify::Result<notify::Event>),
     Stop,
+}
+
+/// Whether `kind` changes a file's content or where it is (not an open, a read, a close or
+/// a change of times or mode).
+fn is_change(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+            | EventKind::Any
+    )
+}
+
+/// What the last run wrote, as the watcher names paths, with the text written.
+#[derive(Default)]
+struct Written(BTreeMap<PathBuf, String>);
+
+impl Written {
+    fn of(files: &[GeneratedFile], options: &Options) -> Self {
+        let mut written = Written::default();
+        if options.check || options.dry_run {
+            return written;
+        }
+        for file in files.iter().filter(|f| f.outcome == Outcome::Written) {
+            if let Some(path) = in_canonical_folder(&file.path) {
+                written.0.insert(path, file.content.clone());
+            }
+        }
+        written
+    }
+
+    /// Whether the event at `path` is the run's own writing: one of its temporaries, or a
+    /// file it wrote that still holds that text (an edit by hand does not).
+    fn made(&self, path: &Path) -> bool {
+        let temporary = (path.file_name())
+            .and_then(|name| name.to_str())
+            .is_some_and(output::is_temporary);
+        temporary
+            || self.0.get(path).is_some_and(|content| {
+                std::fs::read(path).is_ok_and(|now| now == content.as_bytes())
+            })
+    }
 }
 
 /// What a run read, as the watcher names paths: canonical folders joined with file names.
@@ -58,6 +105,25 @@ impl Inputs {
         self.folders.extend(other.folders);
     }
 
+    /// Whether an input changed since `time`, other than by the run's own writing: a change
+    /// made while the run read it, before its folder was watched, has no event.
+    fn changed_since(&self, time: SystemTime, written: &Written) -> bool {
+        let below = self.folders.iter().flat_map(|folder| {
+            walkdir::WalkDir::new(folder)
+                .into_iter()
+                .filter_map(Result::ok)
+                .map(walkdir::DirEntry::into_path)
+        });
+        let newer = |path: &PathBuf| {
+            std::fs::symlink_metadata(path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified >= time)
+        };
+        (self.files.iter().cloned())
+            .chain(below)
+            .any(|path| newer(&path) && !written.made(&path))
+    }
+
     fn touched_by(&self, path: &Path) -> bool {
         self.files.contains(path) || self.folders.iter().any(|f| path.starts_with(f))
     }
@@ -90,7 +156,7 @@ fn in_canonical_folder(path: &Path) -> Option<PathBuf> {
 pub fn watch(
     config_path: &Path,
     options: &Options,
-    mut report: impl FnMut(Result<Vec<GeneratedFile>, Diagnostics>) -> ControlFlow<()>,
+    mut report: impl FnMut(Result<Generated, Diagnostics>) -> ControlFlow<()>,
 ) -> Result<(), Diagnostic> {
     let cannot = |error: &dyn std::fmt::Display| {
         Diagnostic::error(format!("cannot watch for changes: {error}"))
@@ -101,16 +167,21 @@ pub fn watch(
         let _ = stop.send(Signal::Stop);
     })
     .map_err(|e| cannot(&e))?;
-    let mut debouncer = new_debouncer(DEBOUNCE, move |result| {
-        let _ = sender.send(Signal::Changed(result));
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = sender.send(Signal::Event(event));
     })
     .map_err(|e| cannot(&e))?;
     let mut inputs = Inputs::default();
     let mut watching = BTreeSet::new();
     loop {
         let mut read = Vec::new();
+        let started = SystemTime::now();
         let result = generate_reading(config_path, options, &mut read);
         let failed = result.is_err();
+        let written = match &result {
+            Ok(generated) => Written::of(&generated.files, options),
+            Err(_) => Written::default(),
+        };
         if report(result).is_break() {
             return Ok(());
         }
@@ -122,7 +193,7 @@ pub fn watch(
         }
         let wanted = inputs.watches();
         for (folder, _) in watching.difference(&wanted) {
-            let _ = debouncer.watcher().unwatch(folder);
+            let _ = watcher.unwatch(folder);
         }
         let mut problems = Diagnostics::default();
         for (folder, recursive) in wanted.difference(&watching) {
@@ -131,7 +202,7 @@ pub fn watch(
                 false => RecursiveMode::NonRecursive,
             };
             // A folder that does not exist yet was reported by the run itself.
-            if let Err(error) = debouncer.watcher().watch(folder, mode)
+            if let Err(error) = watcher.watch(folder, mode)
                 && folder.exists()
             {
                 problems.push(cannot(&format!("`{}`: {error}", folder.display())));
@@ -141,16 +212,32 @@ pub fn watch(
         if !problems.is_empty() && report(Err(problems)).is_break() {
             return Ok(());
         }
-        // Changes made during the run are waiting here already, and rerun it.
+
+        // Changes made during the run are waiting here already, and rerun it. An editor's
+        // save is several events: the run starts once they have settled for `DEBOUNCE`.
+        // A change made while the run read, before its folder was watched, has no event: it
+        // starts a run as one would (and an event for it, if the watch saw it too, joins in).
+        let mut settled =
+            (inputs.changed_since(started, &written)).then(|| Instant::now() + DEBOUNCE);
         loop {
-            match signals.recv() {
-                Err(_) | Ok(Signal::Stop) => return Ok(()),
-                Ok(Signal::Changed(Ok(events))) => {
-                    if events.iter().any(|event| inputs.touched_by(&event.path)) {
-                        break;
+            let signal = match settled {
+                None => signals
+                    .recv()
+                    .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+                Some(at) => signals.recv_timeout(at.saturating_duration_since(Instant::now())),
+            };
+            match signal {
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) | Ok(Signal::Stop) => return Ok(()),
+                Ok(Signal::Event(Ok(event))) => {
+                    let starts = is_change(&event.kind)
+                        && (event.paths.iter())
+                            .any(|path| inputs.touched_by(path) && !written.made(path));
+                    if starts {
+                        settled = Some(Instant::now() + DEBOUNCE);
                     }
                 }
-                Ok(Signal::Changed(Err(error))) => {
+                Ok(Signal::Event(Err(error))) => {
                     if report(Err(cannot(&error).into())).is_break() {
                         return Ok(());
                     }

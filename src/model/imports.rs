@@ -5,21 +5,22 @@
 //! put shared definitions). In each, `x` itself if it names a `.widl` file, then `x.widl`, then
 //! `x/index.widl`, as the old CLI did; `org:iface` is also looked for as `org/iface`.
 //!
-//! Every file read must lie (symlinks resolved) inside the project folder, an `--include`
-//! folder or the definitions folder, unless `--allow-outside`: a shared schema must not read
-//! `../../.netrc`. The project folder is the codegen file's for `wapc generate`, and the
-//! schema's own folder for `wapc check` and `wapc ast`.
+//! Every file read must lie (symlinks resolved) inside the project, an `--include` folder or
+//! the definitions folder, unless `--allow-outside`: a shared schema must not read
+//! `../../.netrc`. The project is the repository that holds the codegen file's folder for
+//! `wapc generate` (the schema's folder for `wapc check`, `wapc ast` and `build.rs`), or
+//! that folder itself outside a repository (see [`Project`]).
 
 use std::path::{Path, PathBuf};
 
-use crate::input::Scope;
+use crate::input::{Project, Scope};
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportPaths {
     includes: Vec<PathBuf>,
     definitions: Option<PathBuf>,
-    /// The project folder; `None`: the loaded schema's own folder.
-    project: Option<PathBuf>,
+    /// The project; `None`: the one that holds the loaded schema's folder.
+    project: Option<Project>,
     allow_outside: bool,
 }
 
@@ -33,9 +34,11 @@ impl ImportPaths {
         }
     }
 
-    /// wapc's own folder: `$WAPC_HOME`, else `~/.wapc`.
+    /// wapc's own folder: `$WAPC_HOME`, else `~/.wapc`. Set but empty counts as unset (not
+    /// as the working folder, where anyone could plant `definitions/`).
     pub fn home() -> Option<PathBuf> {
         std::env::var_os("WAPC_HOME")
+            .filter(|home| !home.is_empty())
             .map(PathBuf::from)
             .or_else(|| std::env::home_dir().map(|h| h.join(".wapc")))
     }
@@ -48,10 +51,16 @@ impl ImportPaths {
         }
     }
 
-    /// Files may be read inside `project` (instead of the schema's own folder).
-    pub fn within(self, project: &Path) -> Self {
+    /// Files may be read inside the project whose folder is `folder` (instead of the one
+    /// that holds the schema's folder).
+    pub fn within(self, folder: &Path) -> Self {
+        self.within_project(Project::of(folder))
+    }
+
+    /// Files may be read inside `project` (instead of the one that holds the schema's folder).
+    pub fn within_project(self, project: Project) -> Self {
         ImportPaths {
-            project: Some(project.to_path_buf()),
+            project: Some(project),
             ..self
         }
     }
@@ -66,15 +75,11 @@ impl ImportPaths {
 
     /// The folders that loading `schema` may read from.
     pub fn scope(&self, schema: &Path) -> Scope {
-        let project = self
-            .project
-            .as_deref()
-            .or_else(|| schema.parent())
-            .unwrap_or(Path::new(""));
-        let folders = std::iter::once(project)
-            .chain(self.includes.iter().map(PathBuf::as_path))
-            .chain(self.definitions.as_deref());
-        Scope::new(folders, self.allow_outside)
+        let project = (self.project.clone())
+            .unwrap_or_else(|| Project::of(schema.parent().unwrap_or(Path::new(""))));
+        let folders =
+            (self.includes.iter().map(PathBuf::as_path)).chain(self.definitions.as_deref());
+        Scope::of_project(&project, folders, self.allow_outside)
     }
 
     /// The file that `location`, imported from the file at `importer`, refers to.
@@ -86,6 +91,16 @@ impl ImportPaths {
 
     /// Every path tried for `location`, in order.
     pub fn searched(&self, importer: &Path, location: &str) -> Vec<PathBuf> {
+        // An absolute location is that file (read only with `--allow-outside`, or inside the
+        // project), not a path below each folder.
+        if Path::new(location).is_absolute() {
+            let base = PathBuf::from(location);
+            return if location.ends_with(".widl") {
+                vec![base]
+            } else {
+                vec![base.with_added_extension("widl"), base.join("index.widl")]
+            };
+        }
         // `org:iface`, the old CLI's name for an installed package, is also `org/iface`.
         let mut forms: Vec<PathBuf> = vec![location.split('/').collect()];
         if location.contains(':') {

@@ -95,15 +95,15 @@ pub fn read_stdin() -> Result<SourceFile, Diagnostic> {
 /// Loads a schema from standard input, as [`load`] does a file named [`STDIN_NAME`] in the
 /// working directory: its imports are found from there.
 pub fn load_stdin(imports: &ImportPaths) -> Result<Schema, Diagnostics> {
-    let path = Path::new(STDIN_NAME);
-    let mut loader = Loader::new(path, imports);
-    let root = match read_stdin() {
-        Ok(file) => loader.load_source(path.to_path_buf(), Arc::new(file)),
-        Err(error) => {
-            loader.errors.push(error);
-            None
-        }
-    };
+    load_text(Arc::new(read_stdin()?), imports)
+}
+
+/// Loads a schema whose text is at hand (standard input, an editor's buffer) as [`load`]
+/// loads the file `file.path`: its imports are found and read from there.
+pub fn load_text(file: Arc<SourceFile>, imports: &ImportPaths) -> Result<Schema, Diagnostics> {
+    let mut loader = Loader::new(&file.path, imports);
+    let canonical = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+    let root = loader.load_source(canonical, file);
     loader.finish(root)
 }
 

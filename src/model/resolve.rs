@@ -146,6 +146,105 @@ impl Resolved {
     }
 }
 
+/// A resolved schema beside the syntax it was resolved from, each definition and operation
+/// looked up once: for what reads names, values and types together many times (`wapc call`'s
+/// wire). Code generation takes the syntax by value instead, freeing it as it goes.
+pub struct WithSyntax<'a> {
+    pub resolved: &'a Resolved,
+    /// By [`DefId`].
+    pub definitions: Vec<DefSyntax<'a>>,
+    /// The interfaces' operations, then the roles', in the schema's order.
+    pub operations: Vec<OperationSyntax<'a>>,
+}
+
+/// A [`Def`] with its syntax.
+pub enum DefSyntax<'a> {
+    Type {
+        ast: &'a ast::TypeDefinition,
+        fields: &'a [UseId],
+    },
+    Enum(&'a ast::EnumDefinition),
+    Union {
+        ast: &'a ast::UnionDefinition,
+        members: &'a [UseId],
+    },
+    Alias {
+        ast: &'a ast::AliasDefinition,
+        ty: UseId,
+    },
+}
+
+/// An [`Operation`] with its syntax, and its role's name (`None` for the interface's).
+pub struct OperationSyntax<'a> {
+    pub ast: &'a ast::OperationDefinition,
+    pub role: Option<&'a str>,
+    pub parameters: &'a [UseId],
+    pub returns: Option<UseId>,
+}
+
+impl Resolved {
+    /// This resolution beside `schema`'s syntax. An error means that `schema` is not the one
+    /// it was resolved from: a bug, reported rather than a panic.
+    pub fn with_syntax<'a>(&'a self, schema: &'a Schema) -> Result<WithSyntax<'a>, Diagnostic> {
+        let mismatch = |at: usize| {
+            Diagnostic::error(format!(
+                "internal error: definition {at} of the schema is not the one resolved"
+            ))
+        };
+        let syntax = |at: usize| schema.definitions.get(at).map(|s| &s.definition);
+        let definitions = (self.definitions.iter())
+            .map(|def| match (def, syntax(def.at())) {
+                (Def::Type { fields, .. }, Some(Definition::Type(ast))) => {
+                    Ok(DefSyntax::Type { ast, fields })
+                }
+                (Def::Enum { .. }, Some(Definition::Enum(ast))) => Ok(DefSyntax::Enum(ast)),
+                (Def::Union { members, .. }, Some(Definition::Union(ast))) => {
+                    Ok(DefSyntax::Union { ast, members })
+                }
+                (Def::Alias { ty, .. }, Some(Definition::Alias(ast))) => {
+                    Ok(DefSyntax::Alias { ast, ty: *ty })
+                }
+                _ => Err(mismatch(def.at())),
+            })
+            .collect::<Result<_, _>>()?;
+        let mut operations = Vec::new();
+        for of in self.interfaces.iter().chain(&self.roles) {
+            let (role, syntax) = match syntax(of.at) {
+                Some(Definition::Interface(i)) => (None, &i.operations),
+                Some(Definition::Role(r)) => (Some(r.name.value.as_str()), &r.operations),
+                _ => return Err(mismatch(of.at)),
+            };
+            if syntax.len() != of.operations.len() {
+                return Err(mismatch(of.at));
+            }
+            operations.extend((syntax.iter().zip(&of.operations)).map(|(ast, types)| {
+                OperationSyntax {
+                    ast,
+                    role,
+                    parameters: &types.parameters,
+                    returns: types.returns,
+                }
+            }));
+        }
+        Ok(WithSyntax {
+            resolved: self,
+            definitions,
+            operations,
+        })
+    }
+}
+
+impl<'a> WithSyntax<'a> {
+    pub fn get(&self, id: DefId) -> &DefSyntax<'a> {
+        &self.definitions[id.0 as usize]
+    }
+
+    /// The operation named `name`: the interface's first, then the roles'.
+    pub fn operation(&self, name: &str) -> Option<&OperationSyntax<'a>> {
+        self.operations.iter().find(|op| op.ast.name.value == name)
+    }
+}
+
 /// What a name in a type reference stands for.
 #[derive(Clone, Copy)]
 enum Target {

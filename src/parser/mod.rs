@@ -13,6 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::limits::MAX_SCHEMA_NESTING;
 
 pub use ast::Document;
+pub use syntax_error::DEFINITION_KEYWORDS;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/widl.pest"]

@@ -11,7 +11,7 @@ use super::{Rule, WidlParser};
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 
 /// The keywords that start a top-level definition, listed once instead of one by one.
-pub(super) const DEFINITION_KEYWORDS: [&str; 9] = [
+pub const DEFINITION_KEYWORDS: [&str; 9] = [
     "namespace",
     "import",
     "type",

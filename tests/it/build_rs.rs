@@ -173,7 +173,7 @@ fn the_build_rs_example_compiles() {
         .map(|entry| std::fs::read_to_string(entry.path()).expect("readable"))
         .collect();
     for file in ["schema.widl", "types.widl"] {
-        let line = format!("cargo:rerun-if-changed={}", example.join(file).display());
+        let line = format!("cargo::rerun-if-changed={}", example.join(file).display());
         assert!(printed.contains(&line), "no `{line}` in:\n{printed}");
     }
 }

@@ -647,17 +647,17 @@ fn yaml_and_template_errors_take_the_form_of_schema_errors() {
     write(
         &dir,
         "codegen.yaml",
-        "schema: valid.widl\ngenerates:\n  out/a.rs:\n    template: rust/module\n    ifNotExist: true\n",
+        "schema: valid.widl\ngenerates:\n  out/a.rs:\n    template: rust/module\n    ifNotExists: maybe\n",
     );
     let output = wapc(&dir, &["generate", "--no-format"]);
     assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&output), @"
-    error: generates.out/a.rs: unknown field `ifNotExist`, expected one of `template`, `module`, `package`, `visitorClass`, `ifNotExists`, `config`
-     --> codegen.yaml:5:5
+    insta::assert_snapshot!(stderr(&output), @r#"
+    error: generates.out/a.rs.ifNotExists: invalid type: string "maybe", expected a boolean
+     --> codegen.yaml:5:18
       |
-    5 |     ifNotExist: true
-      |     ^^^^^^^^^^
-    ");
+    5 |     ifNotExists: maybe
+      |                  ^^^^^
+    "#);
 
     write(
         &dir,
@@ -698,14 +698,27 @@ fn yaml_and_template_errors_take_the_form_of_schema_errors() {
 // ---- usage -----------------------------------------------------------------------------------
 
 #[test]
-fn version() {
+fn version_names_the_package_version_and_the_commit_it_was_built_from() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // As build.rs finds it: HEAD of this checkout, or "unknown" without git.
+    let head = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .filter(|output| root.join(".git").exists() && output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout)[..12].to_string());
+    let commit = head.as_deref().unwrap_or("unknown");
     let dir = scratch_dir("cli/version");
-    let output = wapc(&dir, &["--version"]);
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        stdout(&output).trim(),
-        format!("wapc {}", env!("CARGO_PKG_VERSION"))
-    );
+    for flag in ["--version", "-V"] {
+        let output = wapc(&dir, &[flag]);
+        assert!(output.status.success());
+        assert_eq!(
+            stdout(&output),
+            format!("wapc {} (commit {commit})\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
 }
 
 #[test]
@@ -755,7 +768,14 @@ fn completions_for_each_shell() {
             stderr(&output)
         );
         let script = stdout(&output);
-        for command in ["generate", "check", "templates", "allow-outside"] {
+        for command in [
+            "generate",
+            "check",
+            "templates",
+            "allow-outside",
+            "fmt",
+            "lsp",
+        ] {
             assert!(
                 script.contains(command),
                 "{shell}: no `{command}` in\n{script}"
@@ -778,6 +798,8 @@ fn man_prints_one_page_with_every_command() {
         "WAPC GENERATE",
         "WAPC NEW",
         "WAPC TEMPLATES",
+        "WAPC FMT",
+        "WAPC LSP",
     ] {
         assert!(
             page.contains(&format!(".SH \"{section}\"")),
@@ -793,6 +815,8 @@ fn each_command_help_shows_examples() {
     for command in [
         &["check"][..],
         &["ast"][..],
+        &["fmt"][..],
+        &["lsp"][..],
         &["generate"][..],
         &["new"][..],
         &["templates", "list"][..],

@@ -55,9 +55,9 @@ pub fn check_errors(text: &str) -> Diagnostics {
     }
 }
 
-/// A fresh, empty folder for one test, under Cargo's temporary folder for integration tests.
+/// A fresh, empty folder for one test, under the tests' scratch folder.
 pub fn scratch_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+    let dir = crate::support::toolchain::scratch_root()
         .join("wapc-tests")
         .join(name);
     if dir.exists() {

@@ -84,3 +84,28 @@ fn go_decoders_read_every_integer_format_that_fits() {
         assert!(output.contains(passed), "no `{passed}` in:\n{output}");
     }
 }
+
+/// A Go host whose go.mod requires wapc-go v0.2.1, where `Instance` is a struct and the old
+/// generator's `New` took a `*wapc.Instance` (wapc/language-tests, wapc/rules-demo): wapc reads
+/// the go.mod and generates that form, and the host's own code vets against it unchanged. The
+/// fixture (tests/compat/go-host-v0.2, its go.mod and go.sum) sits in a repository with the
+/// schema one folder up, as in the real projects.
+#[test]
+fn a_go_host_on_wapc_go_v0_2_gets_the_client_that_compiles_against_it() {
+    let test = "a_go_host_on_wapc_go_v0_2_gets_the_client_that_compiles_against_it";
+    if !toolchain::available(go_installed(), test, NO_GO) {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = toolchain::scratch("compat-go", test);
+    toolchain::copy_tree(&root.join("tests/compat"), &dir);
+    std::fs::create_dir(dir.join(".git")).expect("a repository's marker");
+    let host = dir.join("go-host-v0.2");
+    toolchain::wapc(&host, &["generate"]);
+    let module = std::fs::read_to_string(host.join("module/module.go")).expect("generated");
+    assert!(
+        module.contains("func New(instance *wapc.Instance) *Client"),
+        "{module}"
+    );
+    go(&host, &["vet", "./..."]);
+}

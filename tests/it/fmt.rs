@@ -9,7 +9,7 @@ use wapc_codegen::diagnostic::SourceFile;
 
 use crate::cli::{stderr, stdout, wapc, wapc_with_stdin};
 use crate::common::{scratch_dir, write};
-use crate::properties::{schema_files, without_spans};
+use crate::properties::{schema_files, strip, without_spans};
 use crate::support::random_schema;
 
 fn format(text: &str) -> Result<String, String> {
@@ -180,16 +180,6 @@ fn blank_lines_group_definitions_and_members_and_comments_stay_put() {
 
 fn json_without_spans(output: &std::process::Output) -> Json {
     let mut json: Json = serde_json::from_slice(&output.stdout).expect("wapc ast prints JSON");
-    fn strip(json: &mut Json) {
-        match json {
-            Json::Object(map) => {
-                map.remove("span");
-                map.values_mut().for_each(strip);
-            }
-            Json::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
     strip(&mut json);
     json
 }

@@ -181,7 +181,7 @@ fn configuration_errors_name_the_file_and_the_place() {
     let cases: [(&str, &str); 8] = [
         (
             "schema: schema.widl\ngenerates:\n  a.rs:\n    templat: rust/module\n",
-            "error: generates.a.rs: unknown field `templat`",
+            "warning: unknown key `templat` (did you mean `template`?): wapc ignores it",
         ),
         (
             "schema: schema.widl\ngenerates:\n  a.rs:\n    templat: rust/module\n",
@@ -414,4 +414,55 @@ fn the_codegen_yaml_example_is_valid_and_names_every_kind_of_target() {
         !root.join("examples/greeter/other").exists(),
         "--dry-run wrote"
     );
+}
+
+/// A codegen.yaml as wapc/rules-demo has it (the demo the old CLI was introduced with): keys
+/// that the old tool ignored (`packageName`) are located warnings, and the run goes on, as
+/// cargo warns of an unused manifest key. `-q` silences them; `--deny-warnings` fails the run,
+/// writing nothing.
+#[test]
+fn keys_the_old_tool_ignored_are_warnings_that_deny_warnings_makes_errors() {
+    let dir = project("ignored_keys");
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: schema.widl\nlanguage: go\ngenerates:\n  pkg/rules/rules.go:\n    package: widl-codegen/language/go\n    visitorClass: ModuleVisitor\n    ifNotExist: false\n    config:\n      packageName: rules\n",
+    );
+    let (code, stdout, stderr) = run(&dir, &["generate", "--no-format"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("written    pkg/rules/rules.go"), "{stdout}");
+    for (warning, place) in [
+        (
+            "warning: unknown key `language`: wapc ignores it",
+            "codegen.yaml:2:1",
+        ),
+        (
+            "warning: unknown key `ifNotExist` (did you mean `ifNotExists`?): wapc ignores it",
+            "codegen.yaml:7:5",
+        ),
+        (
+            "warning: unknown config key `packageName`: no built-in template reads it",
+            "codegen.yaml:9:7",
+        ),
+    ] {
+        assert!(
+            stderr.contains(&format!("{warning}\n --> {place}\n")),
+            "expected {warning:?} at {place} in\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("error"), "{stderr}");
+
+    let (code, _, stderr) = run(&dir, &["generate", "--no-format", "-q"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+
+    std::fs::remove_dir_all(dir.join("pkg")).unwrap();
+    let (code, _, stderr) = run(&dir, &["generate", "--no-format", "--deny-warnings"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("error: unknown config key `packageName`")
+            && stderr.contains("`--deny-warnings` makes every warning an error")
+            && stderr.contains("error: 3 errors found"),
+        "{stderr}"
+    );
+    assert!(!dir.join("pkg").exists(), "written despite --deny-warnings");
 }

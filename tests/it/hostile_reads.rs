@@ -68,9 +68,14 @@ fn fails_with(dir: &Path, args: &[&str], expected: &str) -> String {
 /// Whether `stderr` reports an error whose message starts with `message`, at `place`
 /// (`file:line:col`): the form every located error takes, `error: message`, then `--> place`.
 fn reports_at(stderr: &str, place: &str, message: &str) -> bool {
+    reports_at_level(stderr, "error", place, message)
+}
+
+/// [`reports_at`] for a report of `level` (`error`, `warning`).
+fn reports_at_level(stderr: &str, level: &str, place: &str, message: &str) -> bool {
     let lines: Vec<&str> = stderr.lines().collect();
     lines.windows(2).any(|pair| {
-        pair[0].starts_with(&format!("error: {message}"))
+        pair[0].starts_with(&format!("{level}: {message}"))
             && pair[1].trim_start() == format!("--> {place}")
     })
 }
@@ -128,7 +133,7 @@ fn a_huge_codegen_file_or_template_is_refused() {
     fails_with(
         &dir,
         &["generate"],
-        "cannot read `codegen.yaml`: it is 2 MiB; a codegen file may be at most 1 MiB",
+        "cannot read `codegen.yaml`: it is 1.9 MiB; a codegen file may be at most 1 MiB",
     );
     write(
         &dir.join("codegen.yaml"),
@@ -349,24 +354,34 @@ fn a_duplicated_key_is_a_located_error() {
     assert!(!dir.join("a.rs").exists());
 }
 
+/// A key that no built-in template reads is a located warning, as cargo warns of an unused
+/// manifest key: the old tool ignored such keys, and real projects carry them
+/// (wapc/rules-demo's `packageName`). `--deny-warnings` makes it an error, writing nothing.
+/// Wrong types and unknown roles stay errors.
 #[test]
-fn config_that_the_templates_would_ignore_is_a_located_error() {
+fn config_that_the_templates_would_ignore_is_a_located_warning_and_wrong_config_an_error() {
     let dir = project_with_config(
         "config-keys",
         "schema: schema.widl\nconfig:\n  hostRole: [Console]\ngenerates:\n  a.rs: {template: rust/module}\n",
     );
-    let stderr = fails_with(
-        &dir,
-        &["generate"],
-        "unknown config key `hostRole` (did you mean `hostRoles`?)",
+    let warning = "unknown config key `hostRole` (did you mean `hostRoles`?)";
+    let (code, _, stderr) = wapc(&dir, &["generate"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        reports_at_level(&stderr, "warning", "codegen.yaml:3:3", warning),
+        "{stderr}"
+    );
+    assert!(dir.join("a.rs").exists());
+    std::fs::remove_file(dir.join("a.rs")).expect("generated file");
+    let stderr = fails_with(&dir, &["generate", "--deny-warnings"], warning);
+    assert!(reports_at(&stderr, "codegen.yaml:3:3", warning), "{stderr}");
+    assert!(
+        stderr.contains("`--deny-warnings` makes every warning an error"),
+        "{stderr}"
     );
     assert!(
-        reports_at(
-            &stderr,
-            "codegen.yaml:3:3",
-            "unknown config key `hostRole` (did you mean `hostRoles`?)"
-        ),
-        "{stderr}"
+        !dir.join("a.rs").exists(),
+        "written despite --deny-warnings"
     );
     write(
         &dir.join("codegen.yaml"),

@@ -42,7 +42,7 @@ fn write(path: &Path, text: &str) {
 
 /// A gzipped tar whose entries are written exactly as given, unchecked: name, type, content,
 /// link target.
-fn tgz(path: &Path, entries: &[(&str, EntryType, &str, Option<&str>)]) {
+pub(crate) fn tgz(path: &Path, entries: &[(&str, EntryType, &str, Option<&str>)]) {
     let file = std::fs::File::create(path).expect("create the archive");
     let gzip = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
     let mut builder = tar::Builder::new(gzip);
@@ -222,4 +222,77 @@ fn refuses_packages_that_leave_wapc_home() {
     assert!(error.contains("is a link or special file"), "{error}");
 
     assert!(!home.join("definitions/acme").exists());
+}
+
+/// A package made for the old Go CLI (tests/old-cli-package: a package.json naming it,
+/// `definitions/` and `templates/`), by the old `file:` prefix and as npm packs it, goes
+/// where the old CLI put it, and imports find its definitions as they did then.
+#[test]
+fn a_package_made_for_the_old_cli_installs_where_the_old_cli_put_it() {
+    let scratch = tempfile::tempdir().expect("scratch");
+    let (root, home) = (scratch.path(), scratch.path().join("home"));
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/old-cli-package");
+    let source = format!("file:{}", fixture.display());
+    let installed = succeeds(&wapc(&home, root, &["install", &source]));
+    assert!(
+        installed.contains("definitions `@acme/widl-shared`")
+            && installed.contains("templates `@acme/widl-shared`"),
+        "{installed}"
+    );
+    let definitions = home.join("definitions/@acme/widl-shared");
+    assert!(definitions.join("core/index.widl").is_file());
+    assert!(definitions.join("types.widl").is_file());
+    assert!(
+        home.join("templates/@acme/widl-shared/tinygo/module.go.hbs")
+            .is_file()
+    );
+    write(
+        &root.join("api/schema.widl"),
+        "import * from \"@acme/widl-shared/core\"\ntype Reported { event: Event }\n",
+    );
+    succeeds(&wapc(&home, root, &["check", "api/schema.widl"]));
+    let listed = succeeds(&wapc(&home, root, &["install", "--list"]));
+    assert_eq!(
+        listed
+            .lines()
+            .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        [
+            ["definitions", "@acme/widl-shared"],
+            ["templates", "@acme/widl-shared"]
+        ]
+    );
+
+    // As `npm pack` makes it: everything in `package/`; installing again replaces.
+    let file = EntryType::Regular;
+    let package_json = std::fs::read_to_string(fixture.join("package.json")).expect("fixture");
+    tgz(
+        &root.join("acme.tgz"),
+        &[
+            ("package/package.json", file, &package_json, None),
+            (
+                "package/definitions/core/index.widl",
+                file,
+                "type Event { id: string }\n",
+                None,
+            ),
+        ],
+    );
+    succeeds(&wapc(&home, root, &["install", "acme.tgz"]));
+    assert!(!definitions.join("types.widl").exists(), "not replaced");
+    succeeds(&wapc(&home, root, &["check", "api/schema.widl"]));
+
+    // The hardening holds for it too: a linked package.json is not read.
+    write(&root.join("secret"), "{\"name\": \"the secret\"}\n");
+    write(
+        &root.join("linked/definitions/a.widl"),
+        "type A { x: string }\n",
+    );
+    std::os::unix::fs::symlink(root.join("secret"), root.join("linked/package.json"))
+        .expect("symlink");
+    let error = fails(&wapc(&home, root, &["install", "file:linked"]));
+    assert!(
+        error.contains("symbolic link") && !error.contains("the secret"),
+        "{error}"
+    );
 }

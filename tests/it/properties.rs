@@ -22,7 +22,8 @@ pub(crate) fn without_spans(text: &str) -> Result<Json, String> {
     Ok(json)
 }
 
-fn strip(json: &mut Json) {
+/// `json` without its `span` keys, at every depth.
+pub(crate) fn strip(json: &mut Json) {
     match json {
         Json::Object(map) => {
             map.remove("span");

@@ -4,7 +4,7 @@
 
 use std::io::Read as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,32 @@ fn wait_for(what: &str, stderr: &Mutex<String>, mut done: impl FnMut() -> bool) 
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Starts `wapc generate --watch` in `root`: the process, its stderr as it comes, and the
+/// thread collecting it (done when the process ends).
+pub(crate) fn start_watching(
+    root: &Path,
+) -> (Child, Arc<Mutex<String>>, std::thread::JoinHandle<()>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wapc"))
+        .args(["generate", "--watch"])
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start wapc");
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let mut pipe = child.stderr.take().expect("stderr");
+    let collected = Arc::clone(&stderr);
+    let reader = std::thread::spawn(move || {
+        let mut buffer = [0; 4096];
+        while let Ok(n @ 1..) = pipe.read(&mut buffer) {
+            if let Ok(mut text) = collected.lock() {
+                text.push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        }
+    });
+    (child, stderr, reader)
 }
 
 fn write(path: &Path, text: &str) {
@@ -40,24 +66,7 @@ fn regenerates_on_changes_survives_errors_and_stops_on_ctrl_c() {
     write(&schema, "import * from \"shared\"\ntype A { x: string }\n");
     write(&shared, "type S { x: string }\n");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wapc"))
-        .args(["generate", "--watch"])
-        .current_dir(root)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start wapc");
-    let stderr = Arc::new(Mutex::new(String::new()));
-    let mut pipe = child.stderr.take().expect("stderr");
-    let collected = Arc::clone(&stderr);
-    let reader = std::thread::spawn(move || {
-        let mut buffer = [0; 4096];
-        while let Ok(n @ 1..) = pipe.read(&mut buffer) {
-            if let Ok(mut text) = collected.lock() {
-                text.push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
-        }
-    });
+    let (mut child, stderr, reader) = start_watching(root);
     let output = root.join("out.txt");
     let holds = |text: &str| std::fs::read_to_string(&output).is_ok_and(|o| o.contains(text));
 

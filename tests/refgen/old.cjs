@@ -3,12 +3,14 @@
 // (npm ci with this folder's package.json and package-lock.json, as .ci/run does, or
 // ../shared/refgen/setup.sh).
 //
-//   node old.cjs parse JOBS.json      JOBS: [widl text, ...]
-//   node old.cjs generate JOBS.json   JOBS: [{schema, language, visitor, config}, ...]
+//   node old.cjs parse JOBS.json         JOBS: [widl text, ...]
+//   node old.cjs generate JOBS.json      JOBS: [{schema, language, visitor, config}, ...]
+//   node old.cjs declarations JOBS.json  JOBS: [AssemblyScript source, ...]
 //
 // One process for a whole corpus. Prints a JSON array with one entry per job, in order:
 // {"ok": ...} or {"error": "message"}. `parse` gives each syntax tree in the common form that
-// the test also builds from wapc's (see `common_tree` there); `generate` gives the source text.
+// the test also builds from wapc's; `generate` gives the source text; `declarations` the
+// exported API of an AssemblyScript file (TypeScript's parser reads it), one line each.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -174,9 +176,73 @@ function generate(job) {
   return writer.string();
 }
 
-const run = { parse: tree, generate }[command];
+// ---- AssemblyScript declarations ---------------------------------------------------------
+// `class X`, `field X.name: T`, `method X.name(T, U): R`, `static X.name(T): R`,
+// `constructor X(T)`, `function name(T): R`, `const name: T`, `type X = T`, `enum X`,
+// `enum member X.A`: exported top-level declarations and their public members, parameter
+// names left out (callers do not see them), types as written with spaces dropped.
+
+let ts;
+function spelled(node) {
+  return node ? node.getText().replace(/\s+/g, "") : "";
+}
+
+function hidden(member) {
+  const flags = ts.getCombinedModifierFlags(member);
+  return (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0 || (member.name && ts.isPrivateIdentifier(member.name));
+}
+
+// A parameter whose type is the function's own type parameter takes any type: `*`.
+function signature(node) {
+  const generic = new Set((node.typeParameters || []).map((t) => t.name.text));
+  const parameters = node.parameters.map((p) => (generic.has(spelled(p.type)) ? "*" : spelled(p.type)) + (p.questionToken || p.initializer ? "?" : ""));
+  return `(${parameters.join(", ")})` + (node.type ? `: ${spelled(node.type)}` : "");
+}
+
+function declarations(source) {
+  ts ||= require(path.join(process.env.REFGEN_DIR || "/tmp/refgen", "node_modules/typescript"));
+  const file = ts.createSourceFile("module.ts", source, ts.ScriptTarget.Latest, true);
+  if (file.parseDiagnostics.length > 0) {
+    const first = file.parseDiagnostics[0];
+    throw new Error(`${first.start}: ${ts.flattenDiagnosticMessageText(first.messageText, " ")}`);
+  }
+  const out = [];
+  for (const statement of file.statements) {
+    const exported = (ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Export) !== 0;
+    if (!exported) continue;
+    if (ts.isClassDeclaration(statement)) {
+      const name = statement.name.text;
+      out.push(`class ${name}`);
+      for (const member of statement.members) {
+        if (hidden(member)) continue;
+        const isStatic = (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) !== 0;
+        if (ts.isPropertyDeclaration(member)) {
+          out.push(`${isStatic ? "static field" : "field"} ${name}.${member.name.getText()}: ${spelled(member.type)}`);
+        } else if (ts.isMethodDeclaration(member)) {
+          out.push(`${isStatic ? "static" : "method"} ${name}.${member.name.getText()}${signature(member)}`);
+        } else if (ts.isConstructorDeclaration(member)) {
+          out.push(`constructor ${name}${signature(member)}`);
+        }
+      }
+    } else if (ts.isFunctionDeclaration(statement)) {
+      out.push(`function ${statement.name.text}${signature(statement)}`);
+    } else if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) {
+        out.push(`const ${d.name.getText()}: ${spelled(d.type)}`);
+      }
+    } else if (ts.isTypeAliasDeclaration(statement)) {
+      out.push(`type ${statement.name.text} = ${spelled(statement.type)}`);
+    } else if (ts.isEnumDeclaration(statement)) {
+      out.push(`enum ${statement.name.text}`);
+      for (const member of statement.members) out.push(`enum member ${statement.name.text}.${member.name.getText()}`);
+    }
+  }
+  return out;
+}
+
+const run = { parse: tree, generate, declarations }[command];
 if (!run) {
-  console.error("usage: node old.cjs parse|generate JOBS.json");
+  console.error("usage: node old.cjs parse|generate|declarations JOBS.json");
   process.exit(2);
 }
 process.stdout.write(JSON.stringify(jobs.map((job) => attempt(() => run(job)))));

@@ -198,11 +198,12 @@ pub fn value_name(name: &str) -> String {
 }
 
 /// A method's name (the client's, a host handler's): the operation's, but for the few that
-/// a class cannot declare or that its own members take.
+/// a class cannot declare, that its own members take, or that would make a client a thenable
+/// (`await` would call its `then`).
 pub fn method_name(name: &str) -> String {
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         value_name(name)
-    } else if ["constructor", "host"].contains(&name) {
+    } else if ["constructor", "host", "then"].contains(&name) {
         format!("{name}_")
     } else {
         name.to_string()
@@ -349,6 +350,7 @@ mod tests {
         assert_eq!(value_name("match"), "match");
         assert_eq!(method_name("delete"), "delete");
         assert_eq!(method_name("constructor"), "constructor_");
+        assert_eq!(method_name("then"), "then_");
         assert_eq!(type_name("Client"), "Client_");
         assert_eq!(type_name("http_request"), "HttpRequest");
         assert_eq!(property_key("__proto__"), "[\"__proto__\"]");

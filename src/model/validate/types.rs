@@ -53,13 +53,19 @@ impl<'a> Validator<'a> {
                     format!("`void` in {what}: only an operation's whole return type can be void"),
                     None,
                 )),
-                None if value.starts_with(|c: char| c.is_ascii_lowercase()) => problems.push((
-                    name.span,
-                    format!("unknown built-in type `{value}` in {what}"),
-                    Some(self.did_you_mean(value).unwrap_or_else(|| {
-                        format!("the built-in types are {}", PRIMITIVES.join(", "))
-                    })),
-                )),
+                // Lowercase as built-ins are, unless it is near a type of the schema's own
+                // (`person` for `Person`): then it is that type misspelt.
+                None if value.starts_with(|c: char| c.is_ascii_lowercase())
+                    && !self.near_own_type(value) =>
+                {
+                    problems.push((
+                        name.span,
+                        format!("unknown built-in type `{value}` in {what}"),
+                        Some(self.did_you_mean(value).unwrap_or_else(|| {
+                            format!("the built-in types are {}", PRIMITIVES.join(", "))
+                        })),
+                    ))
+                }
                 None => problems.push((
                     name.span,
                     format!("unknown type `{value}` in {what}"),
@@ -91,6 +97,12 @@ impl<'a> Validator<'a> {
     }
 
     /// The built-in or defined type nearest a misspelt type name.
+    /// Whether the name nearest `name` is a type the schema defines, not a built-in one.
+    fn near_own_type(&self, name: &str) -> bool {
+        let near = self.did_you_mean(name);
+        near.is_some_and(|near| !PRIMITIVES.iter().any(|p| near.contains(&format!("`{p}`"))))
+    }
+
     pub(super) fn did_you_mean(&self, name: &str) -> Option<String> {
         let defined = (self.types.iter())
             .filter(|(_, d)| d.definition.is_type())

@@ -3,4 +3,5 @@
 pub mod old_shapes;
 pub mod printer;
 pub mod random_schema;
+pub mod rust_api;
 pub mod toolchain;

@@ -80,21 +80,43 @@ pub fn type_expressions() -> Vec<String> {
 /// The corpus: a list of (name, schema) pairs, each a valid schema with no imports, and the
 /// import shapes (`imports`), which only parse on their own.
 pub fn corpus() -> Vec<(String, String)> {
-    let mut shapes = Vec::new();
-    let types = type_expressions();
+    let mut shapes = vec![("types".to_string(), types_shape(true))];
+    shapes.extend(definition_shapes());
+    shapes
+}
 
-    // Every type expression as a field, a parameter, a unary parameter and a result.
+/// The corpus for the generated code's API: every type expression once as a field, a
+/// parameter and a result (not also as a second and a unary parameter, which generate the
+/// same declarations and would make the corpus's code several times larger).
+pub fn corpus_for_api() -> Vec<(String, String)> {
+    let mut shapes = vec![("types".to_string(), types_shape(false))];
+    shapes.extend(definition_shapes());
+    shapes
+}
+
+/// Every type expression as a field, a parameter and a result; with `every_position`, also as
+/// a second parameter and a unary one.
+fn types_shape(every_position: bool) -> String {
     let mut fields = String::from("type Everything {\n");
     let mut operations = String::from("interface {\n");
-    for (i, t) in types.iter().enumerate() {
+    for (i, t) in type_expressions().iter().enumerate() {
         fields.push_str(&format!("  f{i}: {t}\n"));
-        operations.push_str(&format!(
-            "  op{i}(p: {t}, q: {t}): {t}\n  unary{i}{{v: {t}}}: {t}\n"
-        ));
+        if every_position {
+            operations.push_str(&format!(
+                "  op{i}(p: {t}, q: {t}): {t}\n  unary{i}{{v: {t}}}: {t}\n"
+            ));
+        } else {
+            operations.push_str(&format!("  op{i}(p: {t}): {t}\n"));
+        }
     }
     fields.push_str("}\n");
     operations.push_str("}\n");
-    shapes.push(("types".into(), format!("{PRELUDE}{fields}\n{operations}")));
+    format!("{PRELUDE}{fields}\n{operations}")
+}
+
+/// The shapes besides the type expressions.
+fn definition_shapes() -> Vec<(String, String)> {
+    let mut shapes = Vec::new();
 
     // Definitions with each description and annotation list, members likewise.
     for (d, description) in DESCRIPTIONS.iter().enumerate() {

@@ -118,11 +118,22 @@ pub fn wapc(dir: &Path, args: &[&str]) -> String {
     stdout
 }
 
-/// A fresh, empty folder for one test: `<group>/<test>` under cargo's temporary folder.
+/// Where tests make their projects: the system's temporary folder, which no repository holds,
+/// so that a project's bounds are its own folder (see `input::Project`), as for a user's
+/// project outside a repository. One folder per checkout, so that two checkouts' runs never
+/// meet.
+pub fn scratch_root() -> PathBuf {
+    // FNV-1a of the checkout's temporary folder.
+    let checkout = env!("CARGO_TARGET_TMPDIR").bytes();
+    let hash = checkout.fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    std::env::temp_dir().join(format!("wapc-tests-{hash:016x}"))
+}
+
+/// A fresh, empty folder for one test: `<group>/<test>` under [`scratch_root`].
 pub fn scratch(group: &str, test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(group)
-        .join(test);
+    let dir = scratch_root().join(group).join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("writable temporary folder");
     dir

@@ -1,0 +1,3 @@
+module wapc.test/goapi
+
+go 1.23.0
