@@ -13,7 +13,7 @@ use handlebars::Handlebars;
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
-use crate::codegen::{output, render};
+use crate::codegen::{self, output, templates};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, did_you_mean, io_reason};
 use crate::input::Project;
 use crate::limits::MAX_SCHEMA_SIZE;
@@ -261,7 +261,7 @@ pub fn create(
     let variables = resolve_variables(template, project, ask)?;
     let mut registry = Handlebars::new();
     registry.set_strict_mode(true);
-    render::register_helpers(&mut registry);
+    codegen::register_helpers(&mut registry);
 
     let mut errors = Diagnostics::default();
     let mut outputs: Vec<(PathBuf, String)> = Vec::new();
@@ -273,7 +273,7 @@ pub fn create(
             registry.render_template(text, &variables).map_err(|e| {
                 let message = format!("template file `{path}`: {}", e.reason());
                 let at = e.line_no.zip(e.column_no);
-                render::template_error(Path::new(path), text, at, message)
+                templates::template_error(Path::new(path), text, at, message)
             })
         };
         let rendered = (|| {

@@ -19,9 +19,11 @@ use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement}
 use handlebars::{Path, PathSeg};
 use serde_json::Value as Json;
 
-use super::context::{Context, Ty};
-use super::helpers::{self, Common, ParamError};
-use super::render::{self, IncludeDepth, LanguageHelper, Templates};
+use super::context::Context;
+use super::helpers::{self, Common, IncludeDepth, ParamError};
+use super::language::{Language, LanguageHelper};
+use super::templates::Templates;
+use super::ty::Ty;
 use super::view::{AsValue, Value};
 
 /// Renders `name`, or `None` when the template needs something this interpreter leaves to
@@ -104,8 +106,9 @@ enum Helper<'t> {
 }
 
 impl Helper<'_> {
-    fn named(name: &str) -> Option<Helper<'static>> {
-        render::language_helper(name)
+    /// The helper called `name`: a case conversion, one of `languages`', or a common one.
+    fn named(languages: &[&Language], name: &str) -> Option<Helper<'static>> {
+        helpers::language_helper(languages, name)
             .map(Helper::Language)
             .or_else(|| helpers::named(name).map(Helper::Common))
     }
@@ -123,12 +126,15 @@ struct Plans<'t> {
 struct Compiler<'t> {
     /// Templates named by an `include` and not compiled yet.
     pending: Vec<&'t str>,
+    /// The languages whose helpers the templates may call.
+    languages: &'static [&'static Language],
 }
 
 impl<'t> Plans<'t> {
     fn compile(source: &'t Templates, name: &'t str) -> Run<Self> {
         let mut compiler = Compiler {
             pending: vec![name],
+            languages: source.languages(),
         };
         let mut templates = HashMap::new();
         while let Some(next) = compiler.pending.pop() {
@@ -153,6 +159,13 @@ impl<'t> Plans<'t> {
 }
 
 impl<'t> Compiler<'t> {
+    /// Whether `{{name}}` calls a helper rather than writing the value `name`.
+    fn is_helper(&self, name: &str) -> bool {
+        Helper::named(self.languages, name).is_some()
+            || name == "include"
+            || HANDLEBARS_HELPERS.contains(&name)
+    }
+
     fn template(&mut self, template: &'t Template) -> Run<Vec<Node<'t>>> {
         let mut nodes = Vec::with_capacity(template.elements.len());
         for element in &template.elements {
@@ -200,7 +213,7 @@ impl<'t> Compiler<'t> {
     /// `{{value}}` or `{{helper params...}}`.
     fn expression(&mut self, h: &'t HelperTemplate) -> Run<Expr<'t>> {
         let name = name_of(&h.name)?;
-        if h.params.is_empty() && h.hash.is_empty() && !is_helper(name) {
+        if h.params.is_empty() && h.hash.is_empty() && !self.is_helper(name) {
             return self.parameter(&h.name);
         }
         self.call(h)
@@ -227,7 +240,7 @@ impl<'t> Compiler<'t> {
             if !h.hash.is_empty() {
                 return Err(GiveUp);
             }
-            Helper::named(name).ok_or(GiveUp)?
+            Helper::named(self.languages, name).ok_or(GiveUp)?
         };
         let mut hash = h
             .hash
@@ -261,10 +274,6 @@ const HANDLEBARS_HELPERS: [&str; 14] = [
     "if", "unless", "each", "with", "lookup", "raw", "log", "ne", "gt", "gte", "lt", "lte", "and",
     "not",
 ];
-
-fn is_helper(name: &str) -> bool {
-    Helper::named(name).is_some() || name == "include" || HANDLEBARS_HELPERS.contains(&name)
-}
 
 fn name_of(parameter: &Parameter) -> Run<&str> {
     match parameter {
@@ -599,7 +608,7 @@ mod tests {
     use super::Value;
     use crate::codegen::context::{self, Context, SchemaViews, Ty};
     use crate::codegen::view::View;
-    use crate::codegen::{Templates, render};
+    use crate::codegen::{Templates, text};
     use crate::model::{self, ImportPaths};
 
     /// Every valid schema the tests keep.
@@ -724,8 +733,8 @@ mod tests {
 
     #[test]
     fn indent_puts_the_indent_after_inner_line_breaks_only() {
-        assert_eq!(render::indent("a\nb\n\nc\n", "  "), "a\n  b\n  \n  c\n");
-        assert_eq!(render::indent("a", "  "), "a");
+        assert_eq!(text::indent("a\nb\n\nc\n", "  "), "a\n  b\n  \n  c\n");
+        assert_eq!(text::indent("a", "  "), "a");
     }
 
     /// The values the interpreter reads are those of the context's JSON form, which is what

@@ -1,15 +1,22 @@
-//! The helpers of every template besides the languages' ([`super::render::LanguageHelpers`]):
-//! plain functions over template values, each defined once here. handlebars calls them
-//! through [`register`] (in place of its own `eq`, `or` and `len`), the direct renderer
-//! through [`named`].
+//! Every helper of the templates, defined once: those of values (`eq`, `or`, `len`, `doc`,
+//! `indent`), the case conversions of every language, and `include`, with the depth limit
+//! both engines keep. handlebars-rust calls them, and the helpers of the languages it is
+//! given ([`LanguageHelpers`]), through [`register`]; the direct renderer through [`named`]
+//! and [`language_helper`].
 
 use handlebars::{
-    Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext,
-    RenderError, RenderErrorReason, Renderable, ScopedJson,
+    BlockContext, BlockParamHolder, Context as HbContext, Handlebars, Helper, HelperDef,
+    HelperResult, Output, RenderContext, RenderError, RenderErrorReason, Renderable, ScopedJson,
+    Template,
 };
+use serde_json::Value as Json;
 
-use super::render;
+use super::language::{Language, LanguageHelper, LanguageHelpers};
+use super::names::{Case, case};
+use super::text;
+use super::ty::Ty;
 use super::view::{AsValue, Value};
+use crate::limits::MAX_INCLUDE_DEPTH;
 
 /// A helper of values: its arguments (missing ones as [`Value::Missing`]) to its value.
 pub(super) type ValueFn = for<'v> fn(&[Value<'v>]) -> Result<Value<'static>, ParamError>;
@@ -43,6 +50,26 @@ const HELPERS: [(&str, Common); 5] = [
 pub(super) fn named(name: &str) -> Option<Common> {
     HELPERS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
+
+/// The case conversion, or the helper of one of `languages`, called `name`.
+pub(super) fn language_helper(languages: &[&Language], name: &str) -> Option<LanguageHelper> {
+    std::iter::once(&CASES)
+        .chain(languages.iter().map(|language| &language.helpers))
+        .find_map(|helpers| helpers.named(name))
+}
+
+/// Helpers of every language: case conversions, and a type as WIDL writes it.
+const CASES: LanguageHelpers = LanguageHelpers {
+    strings: &[
+        ("snake", |s| case(s, Case::Snake)),
+        ("camel", |s| case(s, Case::LowerCamel)),
+        ("pascal", |s| case(s, Case::UpperCamel)),
+        ("kebab", |s| case(s, Case::Kebab)),
+        ("shouty", |s| case(s, Case::ShoutySnake)),
+    ],
+    types: &[("widl_type", |t| t.widl())],
+    type_exprs: &[],
+};
 
 fn param<'p, 'v>(params: &'p [Value<'v>], index: usize) -> Result<&'p Value<'v>, ParamError> {
     match params.get(index) {
@@ -85,11 +112,11 @@ fn len(params: &[Value<'_>]) -> Result<Value<'static>, ParamError> {
     Ok(Value::Int(i64::try_from(len).unwrap_or(i64::MAX)))
 }
 
-/// `{{doc text "///" "    "}}`: see [`render::doc`]; nothing for null.
+/// `{{doc text "///" "    "}}`: see [`text::doc`]; nothing for null.
 fn doc(params: &[Value<'_>], out: &mut String) -> Result<(), ParamError> {
     if let Some(text) = params.first().and_then(Value::as_str) {
         let indent = params.get(2).and_then(Value::as_str).unwrap_or("");
-        render::doc(text, self::text(params, 1)?, indent, out);
+        text::doc(text, self::text(params, 1)?, indent, out);
     }
     Ok(())
 }
@@ -97,15 +124,83 @@ fn doc(params: &[Value<'_>], out: &mut String) -> Result<(), ParamError> {
 /// `{{indent code "    "}}`: `code` with `indent` after each line break inside it, for
 /// multi-line text written at an indented place (the template indents the first line).
 fn indent(params: &[Value<'_>], out: &mut String) -> Result<(), ParamError> {
-    out.push_str(&render::indent(text(params, 0)?, text(params, 1)?));
+    out.push_str(&text::indent(text(params, 0)?, text(params, 1)?));
     Ok(())
 }
 
-/// Registers every helper of [`HELPERS`] with handlebars.
-pub(super) fn register(registry: &mut Handlebars<'static>) {
+/// Registers with handlebars every helper: the case conversions, those of each of
+/// `languages`, those of [`HELPERS`], and `include`.
+pub(crate) fn register(registry: &mut Handlebars<'static>, languages: &[&Language]) {
+    let tables = std::iter::once(&CASES).chain(languages.iter().map(|language| &language.helpers));
+    for helpers in tables {
+        for &(name, convert) in helpers.strings {
+            register_text(registry, name, move |h| Ok(convert(str_param(h, 0)?)));
+        }
+        for &(name, convert) in helpers.types {
+            register_text(registry, name, move |h| Ok(convert(&ty_param(h, 0)?)));
+        }
+        for &(name, convert) in helpers.type_exprs {
+            register_text(registry, name, move |h| {
+                Ok(convert(&ty_param(h, 0)?, str_param(h, 1)?))
+            });
+        }
+    }
     for (name, call) in HELPERS {
         registry.register_helper(name, Box::new(Adapter { name, call }));
     }
+    registry.register_helper("include", Box::new(Include));
+}
+
+/// Registers a helper that writes the text `text` makes of its arguments.
+fn register_text(
+    registry: &mut Handlebars<'static>,
+    name: &str,
+    text: impl Fn(&Helper) -> Result<String, RenderError> + Send + Sync + 'static,
+) {
+    registry.register_helper(
+        name,
+        Box::new(
+            move |h: &Helper,
+                  _: &Handlebars,
+                  _: &HbContext,
+                  _: &mut RenderContext,
+                  out: &mut dyn Output|
+                  -> HelperResult {
+                out.write(&text(h)?)?;
+                Ok(())
+            },
+        ),
+    );
+}
+
+/// A helper's string argument number `index`.
+fn str_param<'a>(h: &'a Helper, index: usize) -> Result<&'a str, RenderError> {
+    h.param(index)
+        .and_then(|p| p.value().as_str())
+        .ok_or_else(|| {
+            RenderErrorReason::ParamTypeMismatchForName(
+                "helper",
+                format!("{}", index + 1),
+                "string".to_string(),
+            )
+            .into()
+        })
+}
+
+/// A helper's type argument number `index`.
+fn ty_param(h: &Helper, index: usize) -> Result<Ty, RenderError> {
+    let value = h
+        .param(index)
+        .map(|p| p.value().clone())
+        .unwrap_or(Json::Null);
+    serde_json::from_value(value).map_err(|error| {
+        RenderErrorReason::Other(format!(
+            "`{}` expects a type as argument {}: {error}",
+            h.name(),
+            index + 1
+        ))
+        .into()
+    })
 }
 
 /// A helper of [`HELPERS`] as handlebars calls it.
@@ -186,6 +281,91 @@ impl HelperDef for Adapter {
             }
         }
     }
+}
+
+/// `{{include "rust/_types"}}`: renders another template in the current context. A partial
+/// would do the same, but first deep-copies the context, which makes large schemas slow.
+/// `{{include "as/_class" suffix="Args"}}` also names values that hide the context's own, in
+/// the included template and in the blocks inside it (as a partial's hash arguments do).
+struct Include;
+
+impl HelperDef for Include {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        registry: &'reg Handlebars<'reg>,
+        context: &'rc HbContext,
+        render_context: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let name = str_param(h, 0)?;
+        let template = registry
+            .get_template(name)
+            .ok_or_else(|| RenderErrorReason::PartialNotFound(name.to_string()))?;
+        let _deeper = IncludeDepth::enter()
+            .ok_or_else(|| RenderErrorReason::Other(too_deep_include(name)))?;
+        include(h, template, registry, context, render_context, out)
+    }
+}
+
+thread_local! {
+    static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One level of `include` on this thread, whichever engine renders it; dropped on leaving.
+pub(super) struct IncludeDepth(());
+
+impl IncludeDepth {
+    /// One level deeper; `None` past [`MAX_INCLUDE_DEPTH`].
+    pub(super) fn enter() -> Option<IncludeDepth> {
+        let depth = INCLUDE_DEPTH.get();
+        if depth >= MAX_INCLUDE_DEPTH {
+            return None;
+        }
+        INCLUDE_DEPTH.set(depth + 1);
+        Some(IncludeDepth(()))
+    }
+}
+
+impl Drop for IncludeDepth {
+    fn drop(&mut self) {
+        INCLUDE_DEPTH.set(INCLUDE_DEPTH.get() - 1);
+    }
+}
+
+fn too_deep_include(name: &str) -> String {
+    format!("`{name}` is included more than {MAX_INCLUDE_DEPTH} deep: does it include itself?")
+}
+
+/// Renders `template` for `{{include}}`, its named values hiding the context's own.
+fn include<'reg: 'rc, 'rc>(
+    h: &Helper<'rc>,
+    template: &'reg Template,
+    registry: &'reg Handlebars<'reg>,
+    context: &'rc HbContext,
+    render_context: &mut RenderContext<'reg, 'rc>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    if h.hash().is_empty() {
+        return template.render(registry, context, render_context, out);
+    }
+    let mut block = BlockContext::new();
+    if let Some(current) = render_context.block() {
+        block.base_path_mut().clone_from(current.base_path());
+        if let Some(value) = current.base_value() {
+            block.set_base_value(value.clone());
+        }
+        block
+            .local_variables_mut()
+            .clone_from(current.local_variables());
+    }
+    for (key, value) in h.hash() {
+        block.set_block_param(key, BlockParamHolder::Value(value.value().clone()));
+    }
+    render_context.push_block(block);
+    let rendered = template.render(registry, context, render_context, out);
+    render_context.pop_block();
+    rendered
 }
 
 #[cfg(test)]

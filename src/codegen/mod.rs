@@ -12,9 +12,13 @@ pub mod context;
 mod direct;
 mod helpers;
 mod lang;
+mod language;
 mod names;
 pub(crate) mod output;
 pub mod render;
+pub(crate) mod templates;
+mod text;
+mod ty;
 mod view;
 #[cfg(feature = "cli")]
 pub mod watch;
@@ -32,7 +36,7 @@ use crate::model::{self, ImportPaths};
 use crate::parser::ast::Definition;
 
 pub use output::Outcome;
-pub use render::{Origin, Templates};
+pub use templates::{Origin, Templates};
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -103,6 +107,13 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// Keys of the codegen file that nothing reads, say.
     pub warnings: Diagnostics,
+}
+
+/// Registers with handlebars every helper of the templates, every language's too: for
+/// templates rendered outside a template set (`wapc new`'s).
+#[cfg(feature = "cli")]
+pub(crate) fn register_helpers(registry: &mut handlebars::Handlebars<'static>) {
+    helpers::register(registry, &lang::LANGUAGES);
 }
 
 /// Renders every target of every document of the codegen file, then writes them (unless

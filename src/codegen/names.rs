@@ -10,8 +10,7 @@ use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUppe
 use smol_str::SmolStr;
 
 use super::context::{Context, FieldView};
-use super::lang::Language;
-use super::render::StrFn;
+use super::language::{Language, StrFn};
 
 /// A way of writing words: `snake_case`, `kebab-case`, `SHOUTY_SNAKE`, `camelCase`,
 /// `PascalCase`.

@@ -5,7 +5,7 @@ use std::io::{ErrorKind, Read as _, Write as _};
 use std::path::{Component, Path};
 use std::process::{Command, Stdio};
 
-use super::lang::Formatter;
+use super::language::Formatter;
 use crate::diagnostic::{Diagnostic, io_reason};
 use crate::input::{Project, resolve_existing};
 
@@ -29,7 +29,7 @@ pub fn check_output_name(relative: &str) -> Result<(), String> {
 /// Refuses a file name with control characters (a newline, ESC) or characters that reorder
 /// text (U+202E): a terminal or an editor would show something other than the name.
 pub fn check_name(name: &str) -> Result<(), String> {
-    if name.chars().any(super::render::misleading) {
+    if name.chars().any(super::text::misleading) {
         return Err(format!(
             "the file name `{}` holds a control or text-direction character",
             name.escape_debug()
@@ -46,7 +46,7 @@ pub fn shown(path: &Path) -> String {
 /// Text from elsewhere as it may be printed: escaped when it holds a control or
 /// text-direction character, which a terminal would act on.
 pub fn shown_text(text: &str) -> String {
-    if text.chars().any(super::render::misleading) {
+    if text.chars().any(super::text::misleading) {
         text.escape_debug().to_string()
     } else {
         text.to_string()

@@ -6,7 +6,7 @@
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value as Json};
 
-use super::context::{Kind, Ty};
+use super::ty::{Kind, Ty};
 use crate::parser::ast::Primitive;
 
 /// A value as a template sees it: a borrowed part of the context, a template literal, or what

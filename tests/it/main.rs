@@ -24,6 +24,7 @@ mod hostile_texts;
 mod hostile_writes;
 mod imports;
 mod install;
+mod layers;
 mod lsp;
 mod matrix;
 mod names;

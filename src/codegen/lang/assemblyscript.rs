@@ -8,10 +8,9 @@
 
 use std::sync::LazyLock;
 
-use super::{Formatter, Language, TemplateFolder};
-use crate::codegen::context::{Kind, Ty};
+use crate::codegen::language::{Formatter, Language, LanguageHelpers, TemplateFolder};
 use crate::codegen::names::{Case, NameSet, case};
-use crate::codegen::render::LanguageHelpers;
+use crate::codegen::ty::{Kind, Ty};
 use crate::parser::ast::Primitive;
 
 /// AssemblyScript: `.ts` files, the `assemblyscript/` templates, prettier.
@@ -255,7 +254,7 @@ pub fn string_literal(text: &str) -> String {
     // direction marks as they are.
     let mut literal = String::with_capacity(json.len());
     for c in json.chars() {
-        if crate::codegen::render::misleading(c) {
+        if crate::codegen::text::misleading(c) {
             literal.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             literal.push(c);

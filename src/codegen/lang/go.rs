@@ -9,10 +9,9 @@
 
 use std::sync::LazyLock;
 
-use super::{Formatter, Language, TemplateFolder};
-use crate::codegen::context::{Kind, Ty};
+use crate::codegen::language::{Formatter, Language, LanguageHelpers, TemplateFolder};
 use crate::codegen::names::{Case, NameSet, case};
-use crate::codegen::render::LanguageHelpers;
+use crate::codegen::ty::{Kind, Ty};
 use crate::parser::ast::Primitive;
 
 /// Go: `.go` files, the TinyGo guest (`tinygo/`) and Go host (`go/`) templates, gofmt.
@@ -266,7 +265,7 @@ pub fn string_literal(text: &str) -> String {
             '\n' => literal.push_str("\\n"),
             '\r' => literal.push_str("\\r"),
             '\t' => literal.push_str("\\t"),
-            c if crate::codegen::render::misleading(c) => {
+            c if crate::codegen::text::misleading(c) => {
                 literal.push_str(&format!("\\u{:04x}", c as u32))
             }
             c => literal.push(c),

@@ -1,6 +1,7 @@
-//! The target languages. Everything wapc knows about one language is one [`Language`] value,
-//! defined in the language's own module beside its spelling and helpers; [`LANGUAGES`] lists
-//! them, and the rest of codegen asks the table for what differs between languages.
+//! The target languages. Everything wapc knows about one language is one [`Language`] value
+//! (its shape is `language.rs`, below both the languages and what reads them), defined in the
+//! language's own module beside its spelling and helpers; [`LANGUAGES`] lists them, and the
+//! rest of codegen asks the table for what differs between languages.
 //!
 //! A target's language comes from one rule ([`of_target`]): its output file's extension, for
 //! a built-in template and a user's own alike; where two languages write that extension
@@ -20,41 +21,7 @@ pub mod typescript;
 
 use std::path::Path;
 
-use super::render::{LanguageHelpers, StrFn};
-
-/// One target language: the facts that codegen needs about it, all in one place.
-pub(crate) struct Language {
-    /// What messages call it (`in Rust`).
-    pub name: &'static str,
-    /// The extensions, without the dot, of the files written in it: a target whose output
-    /// file has one of them is in this language.
-    pub extensions: &'static [&'static str],
-    /// Its folders of built-in templates.
-    pub template_folders: &'static [TemplateFolder],
-    /// The template helpers it adds (`rust_name`, `go_encode`, ...).
-    pub helpers: LanguageHelpers,
-    /// How it spells a type's name: two types that it spells alike would not compile.
-    pub type_name: StrFn,
-    /// How it spells a field's, a parameter's or an operation's name, likewise.
-    pub member_name: StrFn,
-    /// The formatter its output goes through, when that is installed.
-    pub formatter: Option<Formatter>,
-}
-
-/// A folder of built-in templates under `templates/`. Its name is also the last part of the
-/// old generator's module (`@wapc/widl-codegen/tinygo`) whose visitor classes its templates
-/// replace.
-pub(crate) struct TemplateFolder {
-    pub name: &'static str,
-    /// Each old visitor class, with the template of this folder that replaces it.
-    pub visitors: &'static [(&'static str, &'static str)],
-}
-
-/// A command that reads source on stdin and writes it formatted to stdout.
-pub(crate) struct Formatter {
-    pub program: &'static str,
-    pub args: &'static [&'static str],
-}
+use super::language::{Language, TemplateFolder};
 
 /// Every target language. Of two with one extension, the first is the default for it.
 pub(crate) const LANGUAGES: [&Language; 4] = [

@@ -2,10 +2,9 @@
 
 use std::sync::LazyLock;
 
-use super::{Formatter, Language, TemplateFolder};
-use crate::codegen::context::Ty;
+use crate::codegen::language::{Formatter, Language, LanguageHelpers, TemplateFolder};
 use crate::codegen::names::{Case, NameSet, case};
-use crate::codegen::render::LanguageHelpers;
+use crate::codegen::ty::Ty;
 use crate::parser::ast::Primitive;
 
 /// Rust: `.rs` files, the `rust/` templates, rustfmt.

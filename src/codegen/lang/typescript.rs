@@ -11,10 +11,9 @@
 
 use std::sync::LazyLock;
 
-use super::{Formatter, Language, TemplateFolder};
-use crate::codegen::context::Ty;
+use crate::codegen::language::{Formatter, Language, LanguageHelpers, TemplateFolder};
 use crate::codegen::names::NameSet;
-use crate::codegen::render::LanguageHelpers;
+use crate::codegen::ty::Ty;
 use crate::parser::ast::Primitive;
 
 /// TypeScript: `.ts` files of the `typescript/` templates, prettier.
