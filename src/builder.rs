@@ -154,7 +154,7 @@ impl Builder {
         config.entry("includable").or_insert(Json::Bool(true));
         if !config.contains_key("guestFeature") {
             let declared = std::env::var_os("CARGO_MANIFEST_DIR").is_some_and(|dir| {
-                codegen::crate_declares_guest_feature(&Path::new(&dir).join("build.rs"))
+                codegen::plan::crate_declares_guest_feature(&Path::new(&dir).join("build.rs"))
             });
             config.insert("guestFeature".to_string(), Json::Bool(declared));
         }

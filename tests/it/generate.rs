@@ -230,6 +230,32 @@ fn configuration_errors_name_the_file_and_the_place() {
     );
 }
 
+/// The config, each target's template and where each output goes are checked before anything
+/// renders, and a document's errors come together rather than one per run.
+#[test]
+fn every_error_of_a_document_comes_at_once() {
+    let dir = project("at_once");
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: schema.widl\ngenerates:\n  a.rs:\n    template: rust/module\n    config: {hostRoles: [Nope]}\n  b.rs: {template: rust/nope}\n  ../c.rs: {template: rust/module}\n",
+    );
+    let (code, stdout, stderr) = run(&dir, &["generate"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    for expected in [
+        "error: `hostRoles` names the role `Nope`, which the schema does not define",
+        "error: the output `../c.rs` is outside the folder of the codegen file",
+        "error: `b.rs`: unknown template `rust/nope`",
+        "error: 3 errors found",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "expected {expected:?} in\n{stderr}"
+        );
+    }
+    assert!(!dir.join("a.rs").exists() && !dir.parent().unwrap().join("c.rs").exists());
+}
+
 #[test]
 fn an_old_fragment_visitor_names_the_template_that_writes_the_whole_module() {
     let dir = project("fragment_visitor");
