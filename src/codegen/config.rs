@@ -481,10 +481,12 @@ enum Holds {
     Text,
     /// A Cargo feature name, or `true` / `false`.
     Feature,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
 }
 
 /// Every config key the built-in templates (and the context they see) read.
-const KNOWN_KEYS: [(&str, Holds); 13] = [
+const KNOWN_KEYS: [(&str, Holds); 14] = [
     ("handlerRoles", Holds::Roles),
     ("hostRoles", Holds::Roles),
     ("skipInterface", Holds::Bool),
@@ -498,6 +500,7 @@ const KNOWN_KEYS: [(&str, Holds); 13] = [
     ("wapcInstance", Holds::Text),
     ("guestFeature", Holds::Feature),
     ("includable", Holds::Bool),
+    (super::spelling::KEY, Holds::OneOf(&super::spelling::VALUES)),
 ];
 
 impl Codegen {
@@ -636,6 +639,11 @@ impl Codegen {
                 (Holds::Feature, _) => errors.push(wrong_type(
                     "a Cargo feature name, `true` (`guest`) or `false`",
                 )),
+                (Holds::OneOf(values), Value::String(v)) if values.contains(&v.as_str()) => {}
+                (Holds::OneOf(values), _) => {
+                    let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                    errors.push(wrong_type(&format!("one of {}", values.join(", "))))
+                }
             }
         }
     }

@@ -17,6 +17,7 @@ mod names;
 pub(crate) mod output;
 pub(crate) mod plan;
 pub mod render;
+mod spelling;
 pub(crate) mod templates;
 mod text;
 mod ty;
@@ -232,8 +233,14 @@ fn render_plan(plan: Plan, options: &Options) -> Result<Vec<GeneratedFile>, Diag
     let render = |target: &plan::Target| {
         let started = Instant::now();
         let context = &plan.contexts[target.context];
-        let mut content = (plan.templates)
-            .render_sharing(&target.template, context, &json_contexts[target.context])
+        let mut content = (target.spelling)
+            .apply(|| {
+                (plan.templates).render_sharing(
+                    &target.template,
+                    context,
+                    &json_contexts[target.context],
+                )
+            })
             .map_err(Diagnostics::from)?;
         if options.format
             && let Some(formatter) = target

@@ -78,13 +78,18 @@ pub(super) fn case(name: &str, case: Case) -> String {
 /// where the language or the generated code already uses it, and a leading `T` where it
 /// would start with a digit.
 pub(super) fn pascal_type_name(name: &str, reserved: &[&str]) -> String {
-    let camel = case(name, Case::UpperCamel);
-    if reserved.contains(&camel.as_str()) {
-        format!("{camel}_")
-    } else if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("T{camel}")
+    usable_type_name(case(name, Case::UpperCamel), reserved)
+}
+
+/// `spelled` as a type name: with a trailing underscore where it is in `reserved`, and a
+/// leading `T` where it would start with a digit.
+pub(super) fn usable_type_name(spelled: String, reserved: &[&str]) -> String {
+    if reserved.contains(&spelled.as_str()) {
+        format!("{spelled}_")
+    } else if spelled.is_empty() || spelled.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{spelled}")
     } else {
-        camel
+        spelled
     }
 }
 

@@ -13,6 +13,7 @@ use serde_json::{Map, Value as Json};
 use super::config::{self, Codegen};
 use super::context::{Context, SchemaViews};
 use super::language::Language;
+use super::spelling::Spelling;
 use super::templates::Templates;
 use super::{lang, names, output};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
@@ -54,6 +55,8 @@ pub(crate) struct Target {
     pub language: Option<&'static Language>,
     /// Its context in [`Plan::contexts`].
     pub context: usize,
+    /// Whose spelling of names it is written in.
+    pub spelling: Spelling,
     pub if_not_exists: bool,
 }
 
@@ -83,6 +86,11 @@ pub(crate) fn document(
         .collect();
     let (configs, context_of) = target_configs(base, document, &outputs);
     let sources: Vec<String> = schema.files.iter().map(|f| f.name.clone()).collect();
+    let spellings: Vec<Spelling> = (template_names.iter().zip(&context_of))
+        .map(|(template, &context)| {
+            (template.as_ref()).map_or(Spelling::Wapc, |t| Spelling::of(&configs[context], t))
+        })
+        .collect();
     // Contexts are made of a config that passed its checks.
     let contexts = if errors.is_empty() {
         build_contexts(schema, configs)
@@ -92,8 +100,10 @@ pub(crate) fn document(
         None
     };
     let mut targets = Vec::new();
-    let each = (document.generates.iter()).zip(outputs.iter().zip(template_names).zip(context_of));
-    for ((relative, target), ((output, template), context)) in each {
+    let each = (document.generates.iter())
+        .zip(outputs.iter().zip(template_names).zip(context_of))
+        .zip(spellings);
+    for (((relative, target), ((output, template), context)), spelling) in each {
         let fail = |messages: Vec<String>| document.target_errors(relative, messages);
         if let Err(message) = output::check_output_name(&output.to_string_lossy()) {
             errors.extend(fail(vec![message]));
@@ -101,7 +111,8 @@ pub(crate) fn document(
         let template = template.map_err(|error| errors.push(error));
         let language = (template.as_ref().ok()).and_then(|name| lang::of_target(output, name));
         if let (Some(language), Some(contexts)) = (language, &contexts) {
-            let clashes = names::check(language, &contexts[context]).into_iter();
+            let clashes = spelling.apply(|| names::check(language, &contexts[context]));
+            let clashes = clashes.into_iter();
             errors.extend(fail(
                 clashes.map(|m| format!("`{relative}`: {m}")).collect(),
             ));
@@ -124,6 +135,7 @@ pub(crate) fn document(
                 template,
                 language,
                 context,
+                spelling,
                 if_not_exists,
             });
         }
@@ -222,6 +234,7 @@ fn target_configs(
         let output = base.join(output);
         guest_feature(&mut config, target, &output);
         wapc_go_instance(&mut config, &output);
+        Spelling::default_for(&mut config, target.visitor_class.is_some());
         index_of.push(match distinct.iter().position(|c| *c == config) {
             Some(index) => index,
             None => {

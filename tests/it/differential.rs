@@ -672,7 +672,9 @@ fn wapc_declares_every_name_the_old_generator_declared() {
                     .collect();
                 for declaration in absent(target.reader, old, new, &case.enums_and_unions) {
                     if let Some(known) = DIFFERENCES.iter().find(|k| {
-                        k.template == target.template && (k.covers)(&declaration, &new_set)
+                        k.template == target.template
+                            && k.forms.contains(&form)
+                            && (k.covers)(&declaration, &new_set)
                     }) {
                         *documented.entry(known.readme).or_default() += 1;
                         continue;
@@ -720,24 +722,29 @@ fn wapc_declares_every_name_the_old_generator_declared() {
 /// they were, for a reason the README's migration section gives (its text holds `readme`).
 struct Difference {
     template: &'static str,
+    /// The forms of a target (`FORMS`) it holds for.
+    forms: &'static [&'static str],
     readme: &'static str,
     /// Whether this old declaration is of this kind, given wapc's declarations.
     covers: fn(&str, &HashSet<String>) -> bool,
 }
 
-const DIFFERENCES: [Difference; 7] = [
+const DIFFERENCES: [Difference; 8] = [
     Difference {
         template: "rust/module",
+        forms: &FORMS,
         readme: "Inside lists, maps, unions and aliases `bytes` is `serde_bytes::ByteBuf`",
         covers: |old, new| new.contains(&nested_bytes_as_byte_buf(old)),
     },
     Difference {
         template: "go/host",
+        forms: &FORMS,
         readme: "`New(instance *wapc.Instance)` of older wapc-go",
         covers: |old, _| old.starts_with("func New(*wapc.Instance)"),
     },
     Difference {
         template: "go/host",
+        forms: &FORMS,
         readme: "has no `XArgs` struct for an operation without parameters",
         covers: |old, new| {
             old.strip_prefix("type ")
@@ -750,16 +757,28 @@ const DIFFERENCES: [Difference; 7] = [
     },
     Difference {
         template: "go/host",
-        readme: "Names with initialisms differ from the old output",
-        covers: differs_in_case_only,
+        forms: &["template"],
+        readme: "A new-form target (`template:`) spells names with initialisms",
+        covers: differs_in_spelling_only,
     },
     Difference {
         template: "tinygo/module",
-        readme: "Names with initialisms differ from the old output",
-        covers: differs_in_case_only,
+        forms: &["template"],
+        readme: "A new-form target (`template:`) spells names with initialisms",
+        covers: |old, new| {
+            differs_in_spelling_only(old, new)
+                || differs_in_spelling_only(&old.replace("*msgpack.Decoder", "msgpack.Reader"), new)
+        },
+    },
+    Difference {
+        template: "assemblyscript/module",
+        forms: &["template"],
+        readme: "A new-form target (`template:`) spells class names",
+        covers: differs_in_spelling_only,
     },
     Difference {
         template: "tinygo/module",
+        forms: &FORMS,
         readme: "which `*msgpack.Decoder` implements",
         covers: |old, new| {
             old.ends_with(" Decode(*msgpack.Decoder) error")
@@ -768,6 +787,7 @@ const DIFFERENCES: [Difference; 7] = [
     },
     Difference {
         template: "assemblyscript/module",
+        forms: &FORMS,
         readme: "takes a trailing `_`",
         covers: |old, new| {
             old.split_once(": ")
@@ -798,10 +818,13 @@ fn nested_bytes_as_byte_buf(declaration: &str) -> String {
     out
 }
 
-/// Whether wapc declares the same but for the letter case (`Url` for `URL`).
-fn differs_in_case_only(old: &str, new: &HashSet<String>) -> bool {
-    let old = old.to_lowercase();
-    new.iter().any(|d| d.to_lowercase() == old)
+/// Whether wapc declares the same but for the letter case and underscores (`URL` for `Url`,
+/// `GetUserName` for `Get_user_name`), or a generic form of it.
+fn differs_in_spelling_only(old: &str, new: &HashSet<String>) -> bool {
+    let loose = |d: &str| d.to_lowercase().replace('_', "");
+    let new: HashSet<String> = new.iter().map(|d| loose(d)).collect();
+    let old = loose(old);
+    new.contains(&old) || matches_generic(&old, &new)
 }
 
 /// The old declarations that wapc's output lacks, both read alike first (`normalize`); in that
@@ -824,10 +847,10 @@ fn absent(
         .collect()
 }
 
-/// Go type aliases that name a struct (`type Host = Client`): code that names either names
-/// the same type.
+/// Go and Rust type aliases that name a struct (`type Host = Client`, `pub type Item_2 =
+/// Item2`): code that names either names the same type.
 fn aliases(reader: Reader, declarations: &[String]) -> HashMap<String, String> {
-    if reader != Reader::Go {
+    if reader == Reader::AssemblyScript {
         return HashMap::new();
     }
     declarations
@@ -854,9 +877,12 @@ fn normalize(reader: Reader, declaration: &str, aliases: &HashMap<String, String
             out
         }
         Reader::Rust => {
+            let mut out = declaration.to_string();
+            for (alias, target) in aliases {
+                out = replace_word(&out, alias, target);
+            }
             let mut out = unbox(
-                &declaration
-                    .replace("::std::result::Result", "Result")
+                &out.replace("::std::result::Result", "Result")
                     .replace("std::collections::HashMap", "HashMap")
                     .replace("serde_bytes::ByteBuf", "ByteBuf"),
             );

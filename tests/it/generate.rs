@@ -492,3 +492,109 @@ fn keys_the_old_tool_ignored_are_warnings_that_deny_warnings_makes_errors() {
     );
     assert!(!dir.join("pkg").exists(), "written despite --deny-warnings");
 }
+
+/// Names with initialisms, runs of capitals and underscores: an old-form target (`module:` /
+/// `package:` with `visitorClass`) keeps the old generator's spelling, which the code written
+/// against it names; a new-form target gets wapc's (Go's initialisms, PascalCase classes);
+/// `config.spelling` chooses either way, and nothing else.
+#[test]
+fn old_form_targets_keep_the_old_generators_spelling_of_names() {
+    let dir = project("spelling");
+    write(
+        &dir,
+        "schema.widl",
+        "namespace \"spelling\"\n\ntype HttpRequest {\n  url: string\n  httpURL: string\n  user_name: string\n  userId: string\n}\n\n\
+         type HTTPResponse {\n  xmlBody: string\n}\n\n\
+         interface {\n  getURL{req: HttpRequest}: HTTPResponse\n  fetchUserId(userId: string): string\n}\n\n\
+         role Outbound {\n  sendHTTP(url: string): HTTPResponse\n}\n",
+    );
+    let old = |language: &str| {
+        format!("    module: '@wapc/widl-codegen/{language}'\n    visitorClass: ModuleVisitor\n")
+    };
+    write(
+        &dir,
+        "codegen.yaml",
+        &format!(
+            "schema: schema.widl\nconfig:\n  hostRoles: [Outbound]\ngenerates:\n\
+             \x20 old/tinygo.go:\n{}\
+             \x20 old/host.go:\n{}\
+             \x20 old/module.ts:\n{}\
+             \x20 new/tinygo.go:\n    template: tinygo/module\n\
+             \x20 new/module.ts:\n    template: assemblyscript/module\n\
+             \x20 chosen/tinygo.go:\n    template: tinygo/module\n    config:\n      spelling: widl-codegen\n\
+             \x20 chosen/module.ts:\n{}    config:\n      spelling: wapc\n",
+            old("tinygo"),
+            old("go"),
+            old("assemblyscript"),
+            old("assemblyscript"),
+        ),
+    );
+    let (code, _, stderr) = run(&dir, &["generate", "--no-format"]);
+    assert_eq!(code, 0, "{stderr}");
+    let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+    let old_tinygo = read("old/tinygo.go");
+    let old_host = read("old/host.go");
+    let old_module = read("old/module.ts");
+    let new_tinygo = read("new/tinygo.go");
+    let new_module = read("new/module.ts");
+    for (file, text, expected) in [
+        ("old/tinygo.go", &old_tinygo, "type HttpRequest struct"),
+        ("old/tinygo.go", &old_tinygo, "\tUrl string"),
+        ("old/tinygo.go", &old_tinygo, "\tHttpUrl string"),
+        ("old/tinygo.go", &old_tinygo, "\tUserName string"),
+        ("old/tinygo.go", &old_tinygo, "\tUserID string"),
+        ("old/tinygo.go", &old_tinygo, "type HTTPResponse struct"),
+        ("old/tinygo.go", &old_tinygo, "\tXmlBody string"),
+        ("old/tinygo.go", &old_tinygo, "\tFetchUserId func("),
+        (
+            "old/tinygo.go",
+            &old_tinygo,
+            "func (h *Host) SendHTTP(url string)",
+        ),
+        ("old/tinygo.go", &old_tinygo, "type SendHTTPArgs struct"),
+        ("old/host.go", &old_host, "\tHttpURL string"),
+        ("old/host.go", &old_host, "\tUser_name string"),
+        (
+            "old/host.go",
+            &old_host,
+            ") FetchUserId(ctx context.Context",
+        ),
+        ("old/module.ts", &old_module, "export class HTTPResponse "),
+        ("old/module.ts", &old_module, "export class SendHTTPArgs "),
+        ("old/module.ts", &old_module, "  sendHttp(url: string)"),
+        ("old/module.ts", &old_module, "static registerGetURL<"),
+        ("new/tinygo.go", &new_tinygo, "type HTTPRequest struct"),
+        ("new/tinygo.go", &new_tinygo, "\tURL string"),
+        ("new/tinygo.go", &new_tinygo, "\tHTTPURL string"),
+        ("new/tinygo.go", &new_tinygo, "\tFetchUserID func("),
+        ("new/module.ts", &new_module, "export class HttpResponse "),
+        ("new/module.ts", &new_module, "  sendHTTP(url: string)"),
+        ("new/module.ts", &new_module, "static registerGetUrl<"),
+    ] {
+        assert!(
+            text.contains(expected),
+            "{file} lacks {expected:?}:\n{text}"
+        );
+    }
+    assert_eq!(
+        read("chosen/tinygo.go"),
+        old_tinygo.replace("old/", "chosen/")
+    );
+    assert_eq!(
+        read("chosen/module.ts"),
+        new_module.replace("new/", "chosen/")
+    );
+
+    write(
+        &dir,
+        "codegen.yaml",
+        "schema: schema.widl\ngenerates:\n  new/tinygo.go:\n    template: tinygo/module\n    config:\n      spelling: old\n",
+    );
+    let (code, _, stderr) = run(&dir, &["generate", "--no-format"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("`spelling` is one of `wapc`, `widl-codegen`, not `\"old\"`")
+            && stderr.contains("codegen.yaml:6:17"),
+        "{stderr}"
+    );
+}

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use crate::codegen::language::{Formatter, Language, LanguageHelpers, TemplateFolder};
 use crate::codegen::names::{Case, NameSet, case};
+use crate::codegen::spelling::{self, Spelling};
 use crate::codegen::ty::{Kind, Ty};
 use crate::parser::ast::Primitive;
 
@@ -34,6 +35,7 @@ const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("as_name", value_name),
         ("as_method", method_name),
+        ("as_register", register_method),
         ("as_with", builder_method),
         ("as_type_name", type_name),
         ("as_str", string_literal),
@@ -222,15 +224,33 @@ const RESERVED_METHODS: [&str; 10] = [
     "static",
 ];
 
-/// A host method's name: the operation's, with a trailing underscore where it is one of
-/// `RESERVED_METHODS` (`static` → `static_`).
+/// A host method's name: the operation's (in the old generator's spelling, its camelCase:
+/// `getURL` → `getUrl`), with a trailing underscore where it is one of `RESERVED_METHODS`
+/// (`static` → `static_`).
 pub fn method_name(name: &str) -> String {
+    let camel;
+    let name = if Spelling::current().is_old() {
+        camel = spelling::old_camel(name);
+        camel.as_str()
+    } else {
+        name
+    };
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         value_name(name)
     } else if RESERVED_METHODS.contains(&name) {
         format!("{name}_")
     } else {
         name.to_string()
+    }
+}
+
+/// The `Handlers` method that registers the operation `name`: `registerGetUrl` for `getURL`
+/// (in the old generator's spelling `registerGetURL`).
+pub fn register_method(name: &str) -> String {
+    if Spelling::current().is_old() {
+        format!("register{}", spelling::capitalized(name))
+    } else {
+        format!("register{}", case(name, Case::UpperCamel))
     }
 }
 
@@ -244,7 +264,11 @@ pub fn builder_method(name: &str) -> String {
 
 /// A class, enum or alias name: `http_request` → `HttpRequest`.
 pub fn type_name(name: &str) -> String {
-    crate::codegen::names::pascal_type_name(name, &RESERVED_TYPES)
+    if Spelling::current().is_old() {
+        crate::codegen::names::usable_type_name(spelling::capitalized(name), &RESERVED_TYPES)
+    } else {
+        crate::codegen::names::pascal_type_name(name, &RESERVED_TYPES)
+    }
 }
 
 /// A string literal holding `text` (JSON's escapes are valid in AssemblyScript).

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use crate::codegen::language::{Formatter, Language, LanguageHelpers, TemplateFolder};
 use crate::codegen::names::{Case, NameSet, case};
+use crate::codegen::spelling::{self, Spelling};
 use crate::codegen::ty::{Kind, Ty};
 use crate::parser::ast::Primitive;
 
@@ -40,6 +41,7 @@ pub(crate) const LANGUAGE: Language = Language {
 const HELPERS: LanguageHelpers = LanguageHelpers {
     strings: &[
         ("go_name", exported_name),
+        ("go_method", method_name),
         ("go_var", value_name),
         ("go_type_name", type_name),
         ("go_str", string_literal),
@@ -197,17 +199,28 @@ fn capitalised(word: &str) -> String {
 
 /// The words of `name` in exported Go spelling, never empty nor starting with a digit.
 fn exported_words(name: &str) -> String {
-    let joined: String = words(name).iter().map(|w| capitalised(w)).collect();
-    if joined.is_empty() || joined.starts_with(|c: char| !c.is_ascii_uppercase()) {
-        format!("X{joined}")
+    exported(words(name).iter().map(|w| capitalised(w)).collect())
+}
+
+/// `spelled` made an exported Go name where it is not one (`_x` → `X_x`).
+fn exported(spelled: String) -> String {
+    if spelled.starts_with(|c: char| c.is_ascii_uppercase()) {
+        spelled
     } else {
-        joined
+        format!("X{spelled}")
     }
 }
 
-/// An exported field or method name: `queryString` → `QueryString`, `userId` → `UserID`.
+/// An exported field name: `queryString` → `QueryString`, `userId` → `UserID`; in the old
+/// generator's spelling `url` → `Url` (and its Go host's `user_name` → `User_name`).
 pub fn exported_name(name: &str) -> String {
-    let exported = exported_words(name);
+    let exported = match Spelling::current() {
+        Spelling::Wapc => exported_words(name),
+        Spelling::WidlCodegen => exported(spelling::id_in_capitals(spelling::old_pascal(name))),
+        Spelling::WidlCodegenGoHost => {
+            exported(spelling::id_in_capitals(spelling::capitalized(name)))
+        }
+    };
     if RESERVED_MEMBERS.contains(&exported.as_str()) {
         format!("{exported}_")
     } else {
@@ -244,10 +257,25 @@ pub fn value_name(name: &str) -> String {
     value
 }
 
-/// A type name: `http_request` → `HTTPRequest`; names the generated code defines get a
-/// trailing underscore.
+/// An operation's method (or handler field) name: `getUserId` → `GetUserID`; in the old
+/// generator's spelling capitalised as written (`getUserId` → `GetUserId`).
+pub fn method_name(name: &str) -> String {
+    if Spelling::current().is_old() {
+        exported(spelling::capitalized(name))
+    } else {
+        exported_name(name)
+    }
+}
+
+/// A type name: `http_request` → `HTTPRequest` (in the old generator's spelling
+/// `HttpRequest`, capitalised as written); names the generated code defines get a trailing
+/// underscore.
 pub fn type_name(name: &str) -> String {
-    let exported = exported_words(name);
+    let exported = if Spelling::current().is_old() {
+        exported(spelling::capitalized(name))
+    } else {
+        exported_words(name)
+    };
     if RESERVED_TYPES.contains(&exported.as_str()) {
         format!("{exported}_")
     } else {

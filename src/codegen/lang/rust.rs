@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 
 use crate::codegen::language::{Formatter, Language, LanguageHelpers, TemplateFolder};
 use crate::codegen::names::{Case, NameSet, case};
+use crate::codegen::spelling;
 use crate::codegen::ty::Ty;
 use crate::parser::ast::Primitive;
 
@@ -30,6 +31,8 @@ const HELPERS: LanguageHelpers = LanguageHelpers {
         ("rust_method", method_name),
         ("rust_type_name", type_name),
         ("rust_defined_name", defined_name),
+        ("rust_old_type_name", old_type_name),
+        ("rust_old_args_name", old_args_name),
         ("rust_const", const_name),
         ("rust_str", string_literal),
     ],
@@ -126,6 +129,39 @@ pub fn defined_name(name: &str) -> String {
         name.to_string()
     } else {
         type_name(name)
+    }
+}
+
+/// The old generator's name for a type the schema defines (as written: `Item_2`, `point`)
+/// where wapc names it otherwise, for an alias beside wapc's; else nothing.
+pub fn old_type_name(name: &str) -> String {
+    let old = name.to_string();
+    if old == type_name(name) {
+        // The alias for wapc 0.1's spelling already declares it.
+        return String::new();
+    }
+    alias_beside(old, &defined_name(name))
+}
+
+/// The old generator's name for an operation's arguments struct (`Get_user_nameArgs`,
+/// `SendHTTPArgs`) where wapc names it otherwise, for an alias beside wapc's; else nothing.
+pub fn old_args_name(name: &str) -> String {
+    let old = format!("{}Args", spelling::capitalized(name));
+    alias_beside(old, &format!("{}Args", type_name(name)))
+}
+
+/// `old`, where it differs from `wapc` and can name an alias; else nothing.
+fn alias_beside(old: String, wapc: &str) -> String {
+    let identifier = old.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && old.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if old == wapc
+        || !identifier
+        || KEYWORD_SET.contains(old.as_str())
+        || RESERVED_TYPES.contains(&old.as_str())
+    {
+        String::new()
+    } else {
+        old
     }
 }
 

@@ -204,6 +204,19 @@ fn definition_shapes() -> Vec<(String, String)> {
         ),
     ));
 
+    // Names that wapc and the old generator spell differently: initialisms, runs of capitals,
+    // underscores, a trailing `Id`, digits.
+    shapes.push((
+        "spellings".into(),
+        "namespace \"spellings\"\n\n\
+         type HttpRequest {\n  url: string\n  httpURL: string\n  user_name: string\n  ID: string\n  userId: string\n  apiKey: string\n  v2Api: bool\n}\n\n\
+         type HTTPResponse {\n  statusCode: u32\n  xmlBody: string\n  request: HttpRequest\n}\n\n\
+         type Item_2 {\n  item_id: string\n}\n\n\
+         interface {\n  getURL{req: HttpRequest}: HTTPResponse\n  fetchUserId(userId: string, httpURL: string): Item_2\n  get_user_name(user_name: string): string\n}\n\n\
+         role Outbound {\n  sendHTTP(url: string): HTTPResponse\n  put_item{item: Item_2}\n}\n"
+            .into(),
+    ));
+
     // The same schema in every layout the lexer allows: commas anywhere, comments, CRLF line
     // ends, a byte order mark, tabs, everything on one line.
     let plain = format!(
