@@ -14,16 +14,31 @@ use annotate_snippets::{
 };
 use serde::Serialize;
 
-/// A byte range in one source file.
+/// A byte range in one source file. Offsets are 32 bits: every node of the syntax tree has a
+/// span, and no input comes near 4 GiB (`limits::MAX_SCHEMAS_SIZE`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
+    /// The range `start..end`; an offset past 4 GiB, which no input reaches, is taken as the
+    /// last one.
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        Span {
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
     }
 }
 
@@ -122,7 +137,7 @@ impl SourceFile {
     }
 
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
+        self.text.get(span.start()..span.end()).unwrap_or("")
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
@@ -317,7 +332,7 @@ impl Diagnostic {
     pub fn position(&self) -> Option<(String, Position)> {
         match &self.location {
             Some(Location::Span(file, span)) => {
-                Some((file.name.clone(), file.position(span.start)))
+                Some((file.name.clone(), file.position(span.start())))
             }
             _ => None,
         }
@@ -348,7 +363,7 @@ impl Diagnostic {
                 elements.extend(self.snippets(file, *span));
             }
             Some(Location::Span(file, span)) => {
-                let at = file.position(span.start);
+                let at = file.position(span.start());
                 let origin = Origin::path(untrusted(&file.name))
                     .line(at.line)
                     .char_column(at.column);
@@ -421,10 +436,10 @@ impl<'a> Excerpt<'a> {
         kind: AnnotationKind,
         label: Option<&'a str>,
     ) -> Self {
-        let start = file.floor_char_boundary(span.start.min(file.text.len()));
+        let start = file.floor_char_boundary(span.start().min(file.text.len()));
         let line = file.position(start).line;
         let line_end = file.line_starts[line - 1] + file.line(line).len();
-        let end = file.floor_char_boundary(span.end.clamp(start, line_end));
+        let end = file.floor_char_boundary(span.end().clamp(start, line_end));
         // An empty span points at the character there, if the line has one.
         let end = match (end == start, file.text[start..line_end].chars().next()) {
             (true, Some(c)) => start + c.len_utf8(),

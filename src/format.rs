@@ -456,11 +456,11 @@ impl Formatter<'_> {
     /// Writes the token at `span` as the source spells it.
     fn span(&mut self, span: Span) -> Step {
         self.gap();
-        if self.at != span.start || span.end > self.text.len() || span.end < span.start {
-            return Err(self.unexpected(self.text.get(span.start..span.end).unwrap_or("")));
+        if self.at != span.start() || span.end() > self.text.len() || span.end() < span.start() {
+            return Err(self.unexpected(self.text.get(span.start()..span.end()).unwrap_or("")));
         }
-        let token = &self.text[span.start..span.end];
-        self.at = span.end;
+        let token = &self.text[span.start()..span.end()];
+        self.at = span.end();
         if token.contains('\r') {
             // Only a block string spans lines; its value reads CR LF and CR as LF.
             let token = token.replace("\r\n", "\n").replace('\r', "\n");

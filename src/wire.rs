@@ -13,7 +13,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value as Json;
 
 use crate::diagnostic::did_you_mean;
-use crate::model::resolve::{Def, Operation, Resolved, TypeUse, UseId};
+use crate::model::resolve::{DefSyntax, OperationSyntax, TypeUse, UseId, WithSyntax};
 use crate::parser::ast::Primitive;
 
 /// The largest integer a JSON number holds exactly in most readers (JavaScript's, jq's).
@@ -84,7 +84,7 @@ impl Serialize for OrderedJson {
 
 /// Converts values of one schema.
 pub struct Wire<'r, 's> {
-    resolved: &'r Resolved<'s>,
+    schema: &'r WithSyntax<'s>,
     options: Options,
 }
 
@@ -118,16 +118,16 @@ impl At {
 }
 
 impl<'r, 's> Wire<'r, 's> {
-    pub fn new(resolved: &'r Resolved<'s>, options: Options) -> Self {
-        Wire { resolved, options }
+    pub fn new(schema: &'r WithSyntax<'s>, options: Options) -> Self {
+        Wire { schema, options }
     }
 
     /// A type as written in WIDL: `[Point]`, `{string: i64}`, `Label?`; a union member's
     /// name on the wire.
     pub fn widl(&self, ty: UseId) -> String {
-        match self.resolved.type_use(ty) {
+        match self.schema.resolved.type_use(ty) {
             TypeUse::Primitive(p) => p.name().to_string(),
-            TypeUse::Defined { id, .. } => self.resolved.named(id).0.to_string(),
+            TypeUse::Defined { id, .. } => self.schema.resolved.named(id).0.to_string(),
             TypeUse::List(item) => format!("[{}]", self.widl(item)),
             TypeUse::Map(key, value) => format!("{{{}: {}}}", self.widl(key), self.widl(value)),
             TypeUse::Optional(inner) => format!("{}?", self.widl(inner)),
@@ -136,8 +136,8 @@ impl<'r, 's> Wire<'r, 's> {
     }
 
     /// An operation as written in WIDL: `describe(name: string, count: u32): string`.
-    pub fn signature(&self, op: &Operation) -> String {
-        let parameters: Vec<String> = (op.ast.parameters.iter().zip(&op.parameters))
+    pub fn signature(&self, op: &OperationSyntax) -> String {
+        let parameters: Vec<String> = (op.ast.parameters.iter().zip(op.parameters))
             .map(|(p, ty)| format!("{}: {}", p.name.value, self.widl(*ty)))
             .collect();
         let (open, close) = if op.ast.unary { ("{", "}") } else { ("(", ")") };
@@ -154,9 +154,9 @@ impl<'r, 's> Wire<'r, 's> {
     /// The payload of a call to `op` as generated code sends it: nothing without parameters,
     /// the value itself for `op{x: T}`, else a map of the parameters by name in order (an
     /// absent optional one as nil). `input` is that value, or the object of parameters.
-    pub fn request(&self, op: &Operation, input: &Json) -> Result<Vec<u8>, WireError> {
+    pub fn request(&self, op: &OperationSyntax, input: &Json) -> Result<Vec<u8>, WireError> {
         let mut at = At(String::new());
-        let value = match (op.ast.unary, op.parameters.as_slice()) {
+        let value = match (op.ast.unary, op.parameters) {
             (_, []) => match input {
                 Json::Null => return Ok(Vec::new()),
                 Json::Object(map) if map.is_empty() => return Ok(Vec::new()),
@@ -206,8 +206,12 @@ impl<'r, 's> Wire<'r, 's> {
     }
 
     /// Decodes the request to `op` (what a guest sent the host), as [`Wire::request`] made it.
-    pub fn decode_request(&self, op: &Operation, bytes: &[u8]) -> Result<OrderedJson, WireError> {
-        match (op.ast.unary, op.parameters.as_slice()) {
+    pub fn decode_request(
+        &self,
+        op: &OperationSyntax,
+        bytes: &[u8],
+    ) -> Result<OrderedJson, WireError> {
+        match (op.ast.unary, op.parameters) {
             (_, []) => Ok(OrderedJson::Object(Vec::new())),
             (true, [ty]) => self.decode_payload(Some(*ty), bytes),
             _ => {
@@ -228,12 +232,12 @@ impl<'r, 's> Wire<'r, 's> {
     }
 
     /// The JSON input of `op`: its one value when unary, else an object of its parameters.
-    pub fn request_template(&self, op: &Operation) -> OrderedJson {
-        match (op.ast.unary, op.parameters.as_slice()) {
+    pub fn request_template(&self, op: &OperationSyntax) -> OrderedJson {
+        match (op.ast.unary, op.parameters) {
             (true, [ty]) => self.template(*ty),
             _ => OrderedJson::Object(
-                (op.ast.parameters.iter().zip(&op.parameters))
-                    .map(|(p, ty)| (p.name.value.clone(), self.template(*ty)))
+                (op.ast.parameters.iter().zip(op.parameters))
+                    .map(|(p, ty)| (p.name.value.to_string(), self.template(*ty)))
                     .collect(),
             ),
         }
@@ -241,7 +245,7 @@ impl<'r, 's> Wire<'r, 's> {
 
     fn template_within(&self, ty: UseId, open: &mut Vec<UseId>) -> OrderedJson {
         use OrderedJson as J;
-        let resolved = self.resolved;
+        let resolved = self.schema.resolved;
         match resolved.type_use(ty) {
             TypeUse::Primitive(p) => match p {
                 Primitive::Bool => J::Bool(false),
@@ -268,20 +272,22 @@ impl<'r, 's> Wire<'r, 's> {
                     return J::Null;
                 }
                 open.push(def_use);
-                let template = match resolved.get(id) {
-                    Def::Type { ast, fields } => J::Object(
-                        (ast.fields.iter().zip(fields))
-                            .map(|(f, ty)| (f.name.value.clone(), self.template_within(*ty, open)))
+                let template = match self.schema.get(id) {
+                    DefSyntax::Type { ast, fields } => J::Object(
+                        (ast.fields.iter().zip(*fields))
+                            .map(|(f, ty)| {
+                                (f.name.value.to_string(), self.template_within(*ty, open))
+                            })
                             .collect(),
                     ),
-                    Def::Enum(ast) => ast
+                    DefSyntax::Enum(ast) => ast
                         .values
                         .first()
-                        .map_or(J::Null, |v| J::String(v.name.value.clone())),
-                    Def::Union { members, .. } => members.first().map_or(J::Null, |m| {
+                        .map_or(J::Null, |v| J::String(v.name.value.to_string())),
+                    DefSyntax::Union { members, .. } => members.first().map_or(J::Null, |m| {
                         J::Object(vec![(self.widl(*m), self.template_within(*m, open))])
                     }),
-                    Def::Alias { ty, .. } => self.template_within(*ty, open),
+                    DefSyntax::Alias { ty, .. } => self.template_within(*ty, open),
                 };
                 open.pop();
                 template
@@ -290,14 +296,17 @@ impl<'r, 's> Wire<'r, 's> {
     }
 
     fn same_definition(&self, a: UseId, b: UseId) -> bool {
-        match (self.resolved.type_use(a), self.resolved.type_use(b)) {
+        match (
+            self.schema.resolved.type_use(a),
+            self.schema.resolved.type_use(b),
+        ) {
             (TypeUse::Defined { id: x, .. }, TypeUse::Defined { id: y, .. }) => x == y,
             _ => false,
         }
     }
 
     fn encode(&self, ty: UseId, json: &Json, at: &mut At) -> Result<Mp, WireError> {
-        match self.resolved.type_use(ty) {
+        match self.schema.resolved.type_use(ty) {
             TypeUse::Primitive(p) => encode_primitive(p, json, at),
             TypeUse::Optional(inner) => match json {
                 Json::Null => Ok(Mp::Nil),
@@ -325,14 +334,14 @@ impl<'r, 's> Wire<'r, 's> {
                 "`{}` is a stream, which `wapc call` cannot send",
                 self.widl(ty)
             ))),
-            TypeUse::Defined { id, .. } => match self.resolved.get(id) {
-                Def::Alias { ty, .. } => self.encode(*ty, json, at),
-                Def::Type { ast, fields } => {
+            TypeUse::Defined { id, .. } => match self.schema.get(id) {
+                DefSyntax::Alias { ty, .. } => self.encode(*ty, json, at),
+                DefSyntax::Type { ast, fields } => {
                     let names = ast.fields.iter().map(|f| f.name.value.as_str());
                     let what = format!("`{}`", ast.name.value);
                     self.encode_fields(&what, names.zip(fields.iter().copied()), json, at)
                 }
-                Def::Enum(ast) => {
+                DefSyntax::Enum(ast) => {
                     let value = match json {
                         Json::String(text) => ast.values.iter().find(|v| {
                             v.name.value == *text
@@ -357,7 +366,7 @@ impl<'r, 's> Wire<'r, 's> {
                     })?;
                     Ok(Mp::from(value.index.value))
                 }
-                Def::Union { ast, members, .. } => {
+                DefSyntax::Union { ast, members, .. } => {
                     let tags: Vec<String> = members.iter().map(|m| self.widl(*m)).collect();
                     let expected = || {
                         format!(
@@ -439,10 +448,10 @@ impl<'r, 's> Wire<'r, 's> {
     }
 
     fn is_optional(&self, ty: UseId) -> bool {
-        match self.resolved.type_use(ty) {
+        match self.schema.resolved.type_use(ty) {
             TypeUse::Optional(_) => true,
-            TypeUse::Defined { id, .. } => match self.resolved.get(id) {
-                Def::Alias { ty, .. } => self.is_optional(*ty),
+            TypeUse::Defined { id, .. } => match self.schema.get(id) {
+                DefSyntax::Alias { ty, .. } => self.is_optional(*ty),
                 _ => false,
             },
             _ => false,
@@ -461,7 +470,7 @@ impl<'r, 's> Wire<'r, 's> {
                 described(value)
             ))
         };
-        match self.resolved.type_use(ty) {
+        match self.schema.resolved.type_use(ty) {
             TypeUse::Primitive(p) => {
                 decode_primitive(p, value, self.options).ok_or_else(|| wrong(at))
             }
@@ -493,23 +502,23 @@ impl<'r, 's> Wire<'r, 's> {
                 _ => Err(wrong(at)),
             },
             TypeUse::Stream(_) => Err(wrong(at)),
-            TypeUse::Defined { id, .. } => match self.resolved.get(id) {
-                Def::Alias { ty, .. } => self.decode(*ty, value, at),
-                Def::Type { ast, fields } => {
+            TypeUse::Defined { id, .. } => match self.schema.get(id) {
+                DefSyntax::Alias { ty, .. } => self.decode(*ty, value, at),
+                DefSyntax::Type { ast, fields } => {
                     let names = ast.fields.iter().map(|f| f.name.value.as_str());
                     self.decode_fields(names.zip(fields.iter().copied()), value, at)
                 }
-                Def::Enum(ast) => {
+                DefSyntax::Enum(ast) => {
                     let number = match value {
                         Mp::Integer(n) => n.as_i64(),
                         _ => None,
                     };
                     (ast.values.iter())
                         .find(|v| Some(v.index.value) == number)
-                        .map(|v| OrderedJson::String(v.name.value.clone()))
+                        .map(|v| OrderedJson::String(v.name.value.to_string()))
                         .ok_or_else(|| wrong(at))
                 }
-                Def::Union { members, .. } => {
+                DefSyntax::Union { members, .. } => {
                     let Mp::Map(entries) = value else {
                         return Err(wrong(at));
                     };
@@ -869,17 +878,15 @@ mod tests {
     }
 
     /// Runs `f` over the round-trip schema resolved.
-    fn with_schema(f: impl FnOnce(&Resolved, Wire)) {
+    fn with_schema(f: impl FnOnce(&WithSyntax, Wire)) {
         let schema = crate::model::load_str("schema.widl", ROUNDTRIP).expect("valid");
         let resolved = resolve(&schema).expect("resolvable");
-        f(&resolved, Wire::new(&resolved, Options::default()));
+        let syntax = resolved.with_syntax(&schema).expect("the schema resolved");
+        f(&syntax, Wire::new(&syntax, Options::default()));
     }
 
-    fn op<'r, 's>(resolved: &'r Resolved<'s>, name: &str) -> &'r Operation<'s> {
-        let ops = resolved.operations.iter();
-        ops.chain(resolved.roles.iter().flat_map(|r| &r.operations))
-            .find(|op| op.ast.name.value == name)
-            .expect("the operation")
+    fn op<'r, 's>(schema: &'r WithSyntax<'s>, name: &str) -> &'r OperationSyntax<'s> {
+        schema.operation(name).expect("the operation")
     }
 
     /// Every WIDL type in one value, as JSON (tests/roundtrip/everything.json): the Rust
@@ -891,7 +898,7 @@ mod tests {
 
     #[test]
     fn every_type_encodes_as_the_wire_vectors_say() {
-        with_schema(|resolved, wire| {
+        with_schema(|schema, wire| {
             let cases = [
                 ("echo", everything(), "everything"),
                 ("echoColor", serde_json::json!("BLUE"), "color"),
@@ -913,12 +920,12 @@ mod tests {
                 ),
             ];
             for (name, json, vector_name) in cases {
-                let bytes = wire.request(op(resolved, name), &json).expect("fits");
+                let bytes = wire.request(op(schema, name), &json).expect("fits");
                 assert_eq!(hex(&bytes), vector(vector_name), "{name} {json}");
             }
             // `point` is no operation's input: encode it as Circle's `center` field.
-            let circle = resolved.definitions.iter().find_map(|d| match d {
-                Def::Type { ast, fields } if ast.name.value == "Circle" => Some(fields[0]),
+            let circle = schema.definitions.iter().find_map(|d| match d {
+                DefSyntax::Type { ast, fields } if ast.name.value == "Circle" => Some(fields[0]),
                 _ => None,
             });
             let point = serde_json::json!({"x": 1, "y": -2.5});
@@ -929,8 +936,8 @@ mod tests {
 
     #[test]
     fn every_type_decodes_back_to_the_same_json() {
-        with_schema(|resolved, wire| {
-            let echo = op(resolved, "echo");
+        with_schema(|schema, wire| {
+            let echo = op(schema, "echo");
             let bytes = wire.request(echo, &everything()).expect("fits");
             let decoded = wire.decode_payload(echo.returns, &bytes).expect("decodes");
             let text = serde_json::to_string(&decoded).expect("prints");
@@ -955,13 +962,13 @@ mod tests {
 
     #[test]
     fn large_integers_print_as_numbers_when_asked() {
-        with_schema(|resolved, _| {
+        with_schema(|schema, _| {
             let options = Options {
                 large_integers_as_numbers: true,
                 ..Options::default()
             };
-            let wire = Wire::new(resolved, options);
-            let count = op(resolved, "count");
+            let wire = Wire::new(schema, options);
+            let count = op(schema, "count");
             let bytes = wire
                 .reply(count.returns, &serde_json::json!(u64::MAX))
                 .expect("fits");
@@ -971,7 +978,7 @@ mod tests {
                 "18446744073709551615"
             );
             let small = wire.reply(count.returns, &serde_json::json!("9007199254740991"));
-            let decoded = Wire::new(resolved, Options::default())
+            let decoded = Wire::new(schema, Options::default())
                 .decode_payload(count.returns, &small.expect("fits"))
                 .expect("decodes");
             assert_eq!(serde_json::to_string(&decoded).unwrap(), "9007199254740991");
@@ -980,8 +987,8 @@ mod tests {
 
     #[test]
     fn input_that_does_not_fit_names_the_field_path() {
-        with_schema(|resolved, wire| {
-            let echo = op(resolved, "echo");
+        with_schema(|schema, wire| {
+            let echo = op(schema, "echo");
             let error = |path: &str, value: Json| {
                 let mut input = everything();
                 let (parent, last) = path.rsplit_once('/').unwrap_or(("", path));
@@ -1072,13 +1079,13 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_skipped_when_allowed_and_parameters_checked() {
-        with_schema(|resolved, wire| {
-            let describe = op(resolved, "describe");
+        with_schema(|schema, wire| {
+            let describe = op(schema, "describe");
             let input = serde_json::json!({"name": "n", "count": 7, "tags": ["t"], "extra": 1});
             let error = wire.request(describe, &input).expect_err("unknown field");
             assert_eq!(error.path, "extra");
             let lenient = Wire::new(
-                resolved,
+                schema,
                 Options {
                     allow_unknown_fields: true,
                     ..Options::default()
@@ -1088,7 +1095,7 @@ mod tests {
             assert_eq!(hex(&bytes), vector("describe_args"));
             let missing = wire.request(describe, &serde_json::json!({"name": "n"}));
             assert_eq!(missing.expect_err("missing").path, "count");
-            let ping = op(resolved, "ping");
+            let ping = op(schema, "ping");
             assert!(
                 wire.request(ping, &serde_json::json!({}))
                     .expect("none")
@@ -1103,12 +1110,12 @@ mod tests {
 
     #[test]
     fn maps_keyed_by_enums_and_optionals_and_templates() {
-        with_schema(|resolved, wire| {
-            let optional = op(resolved, "echoOptional");
+        with_schema(|schema, wire| {
+            let optional = op(schema, "echoOptional");
             assert_eq!(wire.request(optional, &Json::Null).expect("nil"), [0xc0]);
             let decoded = wire.decode_payload(optional.returns, &[0xc0]).expect("nil");
             assert_eq!(decoded, OrderedJson::Null);
-            let echo_map = op(resolved, "echoMap");
+            let echo_map = op(schema, "echoMap");
             let map = serde_json::json!({"a": [1, 2], "b": []});
             let bytes = wire.request(echo_map, &map).expect("fits");
             let back = wire
@@ -1116,21 +1123,21 @@ mod tests {
                 .expect("decodes");
             assert_eq!(serde_json::to_value(&back).unwrap(), map);
             assert_eq!(
-                wire.signature(op(resolved, "describe")),
+                wire.signature(op(schema, "describe")),
                 "describe(name: string, count: u32, point: Point?, tags: Tags): string"
             );
             // A template fills in and encodes as it is.
             let template =
-                serde_json::to_value(wire.request_template(op(resolved, "echo"))).expect("JSON");
-            wire.request(op(resolved, "echo"), &template)
+                serde_json::to_value(wire.request_template(op(schema, "echo"))).expect("JSON");
+            wire.request(op(schema, "echo"), &template)
                 .expect("a template fits");
         });
     }
 
     #[test]
     fn replies_that_do_not_fit_the_result_type_are_errors() {
-        with_schema(|resolved, wire| {
-            let count = op(resolved, "count");
+        with_schema(|schema, wire| {
+            let count = op(schema, "count");
             let error = wire
                 .decode_payload(count.returns, &[0xa1, b'x'])
                 .expect_err("a string");

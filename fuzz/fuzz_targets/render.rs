@@ -4,12 +4,12 @@
 //! stack or hang.
 #![no_main]
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use wapc_codegen::codegen::{Templates, context};
-use wapc_codegen::model::resolve::resolve;
+use wapc_codegen::codegen::Templates;
+use wapc_codegen::codegen::context::{Context, SchemaViews};
 
 static TEMPLATES: LazyLock<Templates> =
     LazyLock::new(|| Templates::load(None).expect("the built-in templates load"));
@@ -21,17 +21,15 @@ fuzz_target!(|data: &[u8]| {
     let Ok(schema) = wapc_codegen::model::load_str("fuzz.widl", text) else {
         return;
     };
-    let resolved = resolve(&schema).expect("a valid schema resolves");
-    let roles: Vec<Value> = context::build(&resolved, Map::new())
-        .roles
-        .iter()
-        .map(|r| Value::String(r.name.clone()))
+    let views = Arc::new(SchemaViews::build(schema).expect("a valid schema resolves"));
+    let roles: Vec<Value> = (views.roles.iter())
+        .map(|r| Value::String(r.name.to_string()))
         .collect();
     let mut with_roles = Map::new();
     with_roles.insert("hostRoles".into(), Value::Array(roles.clone()));
     with_roles.insert("handlerRoles".into(), Value::Array(roles));
     for config in [Map::new(), with_roles] {
-        let context = context::build(&resolved, config);
+        let context = Context::new(Arc::clone(&views), config);
         for (name, _) in TEMPLATES.list() {
             let rendered = TEMPLATES.render(name, &context).unwrap_or_else(|error| {
                 panic!("a valid schema failed to render with `{name}`: {error}")

@@ -13,7 +13,10 @@ use crate::codegen::output::shown;
 use crate::diagnostic::{Diagnostics, did_you_mean};
 use crate::input;
 use crate::limits::{MAX_CALL_JSON_SIZE, MAX_CALL_MODULE_SIZE};
-use crate::model::{self, resolve::Operation, resolve::Resolved};
+use crate::model::{
+    self,
+    resolve::{OperationSyntax, WithSyntax},
+};
 use crate::wire::{self, OrderedJson, Wire, WireError};
 
 /// Exit status: the guest answered with an error.
@@ -189,31 +192,32 @@ pub fn call(args: &CallArgs) -> Result<ExitCode, WriteFailed> {
 fn run(args: &CallArgs) -> Result<(), Failure> {
     let schema = model::load(&args.schema, &args.imports.paths())?;
     let resolved = model::resolve::resolve(&schema).map_err(Diagnostics::from)?;
+    let syntax = resolved.with_syntax(&schema).map_err(Diagnostics::from)?;
     let wire = Wire::new(
-        &resolved,
+        &syntax,
         wire::Options {
             allow_unknown_fields: args.allow_unknown_fields,
             large_integers_as_numbers: args.large_integers_as_numbers,
         },
     );
     if args.list {
-        return list(&resolved, &wire);
+        return list(&syntax, &wire);
     }
     if let Some(name) = &args.describe {
-        let op = operation(&resolved, name)?;
+        let op = operation(&syntax, name)?;
         let template = pretty(&wire.request_template(op))?;
         return print(format_args!("{}\n{template}\n", wire.signature(op)));
     }
     let (Some(module_path), Some(name)) = (&args.module, &args.operation) else {
         return Err(Failure::input("a module and an operation are required"));
     };
-    let op = operation(&resolved, name)?;
+    let op = operation(&syntax, name)?;
     let input = read_input(args)?;
     let request = wire
         .request(op, &input)
         .map_err(|e| Failure::wire("the input", e))?;
     let mut host = match &args.host_replies {
-        Some(path) => HostReplies::load(path, &resolved, &wire)?,
+        Some(path) => HostReplies::load(path, &syntax, &wire)?,
         None => HostReplies::default(),
     };
     let started = Instant::now();
@@ -238,10 +242,7 @@ fn run(args: &CallArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let outcome = guest.call(name, &request, &mut host, limits);
     for call in &host.calls {
-        detail(format_args!(
-            "host call  {}",
-            call.describe(&resolved, &wire)
-        ))?;
+        detail(format_args!("host call  {}", call.describe(&syntax, &wire)))?;
     }
     if let Some(unanswered) = host.calls.iter().find(|c| !c.answered) {
         let mut message = format!(
@@ -316,17 +317,14 @@ fn hex(bytes: &[u8]) -> String {
     format!("({} bytes) {digits}", bytes.len())
 }
 
-fn list(resolved: &Resolved, wire: &Wire) -> Result<(), Failure> {
-    for op in &resolved.operations {
-        print(format_args!("{}\n", wire.signature(op)))?;
-    }
-    for role in &resolved.roles {
-        for op in &role.operations {
-            print(format_args!(
-                "{}  (role {}: the host's)\n",
-                wire.signature(op),
-                role.ast.name.value
-            ))?;
+fn list(schema: &WithSyntax, wire: &Wire) -> Result<(), Failure> {
+    for op in &schema.operations {
+        match op.role {
+            None => print(format_args!("{}\n", wire.signature(op)))?,
+            Some(role) => print(format_args!(
+                "{}  (role {role}: the host's)\n",
+                wire.signature(op)
+            ))?,
         }
     }
     Ok(())
@@ -334,17 +332,12 @@ fn list(resolved: &Resolved, wire: &Wire) -> Result<(), Failure> {
 
 /// An operation the module serves: the interface's first, then the roles' (a module may
 /// handle a role's operations too).
-fn find<'r, 's>(resolved: &'r Resolved<'s>, name: &str) -> Option<&'r Operation<'s>> {
-    (resolved.operations.iter())
-        .chain(resolved.roles.iter().flat_map(|r| &r.operations))
-        .find(|op| op.ast.name.value == name)
-}
-
-fn operation<'r, 's>(resolved: &'r Resolved<'s>, name: &str) -> Result<&'r Operation<'s>, Failure> {
-    find(resolved, name).ok_or_else(|| {
-        let names = (resolved.operations.iter())
-            .chain(resolved.roles.iter().flat_map(|r| &r.operations))
-            .map(|op| op.ast.name.value.as_str());
+fn operation<'r, 's>(
+    schema: &'r WithSyntax<'s>,
+    name: &str,
+) -> Result<&'r OperationSyntax<'s>, Failure> {
+    schema.operation(name).ok_or_else(|| {
+        let names = (schema.operations.iter()).map(|op| op.ast.name.value.as_str());
         let hint = did_you_mean(name, names).map_or(String::new(), |h| format!(": {h}"));
         Failure::input(format!(
             "the schema has no operation `{name}`{hint} (--list shows them)"
@@ -395,8 +388,8 @@ struct HostCall {
 impl HostCall {
     /// For `-v`: the key, the payload decoded by the operation's parameters (hex when it does
     /// not decode) and whether it was answered.
-    fn describe(&self, resolved: &Resolved, wire: &Wire) -> String {
-        let payload = find(resolved, &self.operation)
+    fn describe(&self, schema: &WithSyntax, wire: &Wire) -> String {
+        let payload = (schema.operation(&self.operation))
             .and_then(|op| wire.decode_request(op, &self.payload).ok())
             .and_then(|json| serde_json::to_string(&json).ok())
             .unwrap_or_else(|| hex(&self.payload));
@@ -419,7 +412,7 @@ struct HostReplies {
 impl HostReplies {
     /// Reads the replies file: each key names an operation of the schema, each value fits
     /// its result type (or is `{"$error": "message"}`). Every error names the key.
-    fn load(path: &Path, resolved: &Resolved, wire: &Wire) -> Result<HostReplies, Failure> {
+    fn load(path: &Path, schema: &WithSyntax, wire: &Wire) -> Result<HostReplies, Failure> {
         let file = shown(path);
         let json = parse_json(&read_json_file(path)?, &file)?;
         let serde_json::Value::Object(entries) = json else {
@@ -437,7 +430,7 @@ impl HostReplies {
                     "{file}: `{key}` is not \"binding/namespace/operation\""
                 )));
             };
-            let op = operation(resolved, name)
+            let op = operation(schema, name)
                 .map_err(|f| Failure::input(format!("{file}: `{key}`: {}", f.message)))?;
             let reply = match value.as_object().and_then(|o| o.get("$error")) {
                 Some(serde_json::Value::String(message)) => Err(message.clone()),

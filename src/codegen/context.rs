@@ -2,28 +2,29 @@
 //! language-neutral values, with the target's config.
 //!
 //! Templates never see spans or source files. Types are [`Ty`] trees that the per-language
-//! helpers turn into type names and codec calls.
+//! helpers turn into type names and codec calls. The schema's views ([`SchemaViews`]) are the
+//! same for every config: a document builds them once, taking names and texts out of the
+//! syntax tree and freeing each definition as it goes, and its targets' contexts share them.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
 use serde_json::{Map, Value as Json};
+use smol_str::SmolStr;
 
 pub use super::ty::{Kind, Ty};
 use super::view::{AsValue, Value, View, view_keys};
-use crate::model::resolve::{Def, Operation, Resolved, TypeUse, UseId};
-use crate::parser::ast::{self, Primitive};
+use crate::diagnostic::Diagnostic;
+use crate::model::Schema;
+use crate::model::resolve::{Def, Operation, Operations, Resolved, TypeUse, UseId, resolve};
+use crate::parser::ast::{self, Definition, Primitive};
 
+/// What a target's templates render: the schema's views and the target's config.
 pub struct Context {
-    pub namespace: String,
+    pub schema: Arc<SchemaViews>,
     /// The merged config of the target (`codegen.yaml`'s `config`, then the target's own).
     pub config: Map<String, Json>,
-    pub types: Vec<TypeView>,
-    pub enums: Vec<EnumView>,
-    pub unions: Vec<UnionView>,
-    pub aliases: Vec<AliasView>,
-    pub roles: Vec<RoleView>,
-    /// The interface's operations: what the module serves.
-    pub operations: Vec<OperationView>,
     /// Operations the module serves: the interface's, and those of the roles in `handlerRoles`.
     pub handlers: Vec<OperationView>,
     /// Operations the module calls on its host: the interface's, and those of the roles in
@@ -45,9 +46,22 @@ pub struct Context {
     pub uses_bytes: bool,
 }
 
+/// The schema as templates see it, whatever the config.
+#[derive(Default)]
+pub struct SchemaViews {
+    pub namespace: String,
+    pub types: Vec<TypeView>,
+    pub enums: Vec<EnumView>,
+    pub unions: Vec<UnionView>,
+    pub aliases: Vec<AliasView>,
+    pub roles: Vec<RoleView>,
+    /// The interface's operations: what the module serves.
+    pub operations: Vec<OperationView>,
+}
+
 #[derive(Clone)]
 pub struct TypeView {
-    pub name: String,
+    pub name: SmolStr,
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
     pub fields: Vec<FieldView>,
@@ -56,18 +70,90 @@ pub struct TypeView {
     pub holds_raw: bool,
 }
 
+/// A field or parameter. A schema may have a million fields, and most have no description,
+/// annotation or default: those are boxed, and there only when there is one. Fields of the
+/// same type share it.
 #[derive(Clone)]
 pub struct FieldView {
-    pub name: String,
-    pub description: Option<String>,
-    pub annotations: Vec<AnnotationView>,
-    pub ty: Ty,
-    pub default: Option<Json>,
+    pub name: SmolStr,
+    pub ty: Arc<Ty>,
+    more: Option<Box<FieldMore>>,
+}
+
+#[derive(Clone)]
+struct FieldMore {
+    description: Option<String>,
+    annotations: Vec<AnnotationView>,
+    default: Option<Json>,
+}
+
+/// The keys a field had as a plain struct, in that order: `name`, `description`,
+/// `annotations`, `type`, `default`.
+impl View for FieldView {
+    fn each<'a>(&'a self, visit: &mut dyn FnMut(&'a str, Value<'a>)) {
+        static NO_ANNOTATIONS: Vec<AnnotationView> = Vec::new();
+        let more = self.more.as_deref();
+        visit("name", self.name.as_value());
+        visit(
+            "description",
+            more.map_or(Value::Null, |m| m.description.as_value()),
+        );
+        visit(
+            "annotations",
+            more.map_or(&NO_ANNOTATIONS, |m| &m.annotations).as_value(),
+        );
+        visit("type", self.ty.as_value());
+        visit(
+            "default",
+            more.map_or(Value::Null, |m| m.default.as_value()),
+        );
+    }
+}
+
+impl AsValue for FieldView {
+    fn as_value(&self) -> Value<'_> {
+        Value::Obj(self)
+    }
+}
+
+impl serde::Serialize for FieldView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Value::Obj(self).serialize(serializer)
+    }
+}
+
+/// The keys the context had as one struct, in that order: the schema's, then the config's.
+impl View for Context {
+    fn each<'a>(&'a self, visit: &mut dyn FnMut(&'a str, Value<'a>)) {
+        let schema = &*self.schema;
+        visit("namespace", schema.namespace.as_value());
+        visit("config", self.config.as_value());
+        visit("types", schema.types.as_value());
+        visit("enums", schema.enums.as_value());
+        visit("unions", schema.unions.as_value());
+        visit("aliases", schema.aliases.as_value());
+        visit("roles", schema.roles.as_value());
+        visit("operations", schema.operations.as_value());
+        visit("handlers", self.handlers.as_value());
+        visit("host_calls", self.host_calls.as_value());
+        visit("unserved_host_calls", self.unserved_host_calls.as_value());
+        visit("host_roles", self.host_roles.as_value());
+        visit("host_class", self.host_class.as_value());
+        visit("handlers_class", self.handlers_class.as_value());
+        visit("args", self.args.as_value());
+        visit("uses_bytes", self.uses_bytes.as_value());
+    }
+}
+
+impl serde::Serialize for Context {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Value::Obj(self).serialize(serializer)
+    }
 }
 
 #[derive(Clone)]
 pub struct EnumView {
-    pub name: String,
+    pub name: SmolStr,
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
     pub values: Vec<EnumValueView>,
@@ -75,7 +161,7 @@ pub struct EnumView {
 
 #[derive(Clone)]
 pub struct EnumValueView {
-    pub name: String,
+    pub name: SmolStr,
     pub description: Option<String>,
     pub index: i64,
     /// The `as "..."` text, else the name.
@@ -84,7 +170,7 @@ pub struct EnumValueView {
 
 #[derive(Clone)]
 pub struct UnionView {
-    pub name: String,
+    pub name: SmolStr,
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
     pub members: Vec<UnionMember>,
@@ -102,7 +188,7 @@ pub struct UnionMember {
 
 #[derive(Clone)]
 pub struct AliasView {
-    pub name: String,
+    pub name: SmolStr,
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
     pub ty: Ty,
@@ -110,7 +196,7 @@ pub struct AliasView {
 
 #[derive(Clone)]
 pub struct RoleView {
-    pub name: String,
+    pub name: SmolStr,
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
     pub operations: Vec<OperationView>,
@@ -118,7 +204,7 @@ pub struct RoleView {
 
 #[derive(Clone)]
 pub struct OperationView {
-    pub name: String,
+    pub name: SmolStr,
     pub description: Option<String>,
     pub annotations: Vec<AnnotationView>,
     /// `op{arg: T}`: the one argument goes on the wire as itself.
@@ -127,26 +213,20 @@ pub struct OperationView {
     /// `None` for an operation that returns nothing.
     pub returns: Option<Ty>,
     /// The role the operation belongs to; `None` for the interface.
-    pub role: Option<String>,
+    pub role: Option<SmolStr>,
     /// As a type's: whether a parameter is `raw` itself (or an alias of it).
     pub holds_raw: bool,
 }
 
 #[derive(Clone)]
 pub struct AnnotationView {
-    pub name: String,
+    pub name: SmolStr,
     pub arguments: Map<String, Json>,
 }
 
 // The keys templates see, for both engines: see `view.rs`.
 view_keys! {
-    Context {
-        namespace, config, types, enums, unions, aliases, roles, operations, handlers,
-        host_calls, unserved_host_calls, host_roles, host_class, handlers_class, args,
-        uses_bytes,
-    }
     TypeView { name, description, annotations, fields, holds_raw }
-    FieldView { name, description, annotations, ty as "type", default }
     EnumView { name, description, annotations, values }
     EnumValueView { name, description, index, display }
     UnionView { name, description, annotations, members, default_member }
@@ -221,138 +301,113 @@ impl serde::Serialize for Ty {
     }
 }
 
-/// Builds the context of one target.
-pub fn build(resolved: &Resolved, config: Map<String, Json>) -> Context {
-    let converter = Converter { resolved };
-    let mut context = Context {
-        namespace: resolved.namespace.unwrap_or_default().to_string(),
-        types: Vec::new(),
-        enums: Vec::new(),
-        unions: Vec::new(),
-        aliases: Vec::new(),
-        roles: Vec::new(),
-        operations: Vec::new(),
-        handlers: Vec::new(),
-        host_calls: Vec::new(),
-        unserved_host_calls: Vec::new(),
-        host_roles: Vec::new(),
-        args: Vec::new(),
-        host_class: config_str(&config, "hostClassName", "Host"),
-        handlers_class: config_str(&config, "handlersClassName", "Handlers"),
-        uses_bytes: false,
-        config,
-    };
-    for definition in &resolved.definitions {
-        match definition {
-            Def::Type { ast: t, fields } => {
-                let fields: Vec<FieldView> = (t.fields.iter().zip(fields))
-                    .map(|(f, ty)| converter.field(f, *ty))
-                    .collect();
-                context.types.push(TypeView {
-                    name: t.name.value.clone(),
-                    description: description(&t.description),
-                    annotations: annotations(&t.annotations),
-                    holds_raw: holds_raw(&fields),
-                    fields,
-                })
-            }
-            Def::Enum(e) => context.enums.push(EnumView {
-                name: e.name.value.clone(),
-                description: description(&e.description),
-                annotations: annotations(&e.annotations),
-                values: e
-                    .values
-                    .iter()
-                    .map(|v| EnumValueView {
-                        name: v.name.value.clone(),
-                        description: description(&v.description),
-                        index: v.index.value,
-                        display: v
-                            .display
-                            .as_ref()
-                            .map_or_else(|| v.name.value.clone(), |d| d.value.clone()),
-                    })
-                    .collect(),
-            }),
-            Def::Union {
-                ast: u,
-                members,
-                default_member,
-            } => {
-                let members: Vec<UnionMember> = members
-                    .iter()
-                    .map(|t| {
-                        let ty = converter.ty(*t);
-                        UnionMember { tag: ty.widl(), ty }
-                    })
-                    .collect();
-                context.unions.push(UnionView {
-                    name: u.name.value.clone(),
-                    description: description(&u.description),
-                    annotations: annotations(&u.annotations),
-                    default_member: members[*default_member].ty.clone(),
-                    members,
-                })
-            }
-            Def::Alias { ast: a, ty } => context.aliases.push(AliasView {
-                name: a.name.value.clone(),
-                description: description(&a.description),
-                annotations: annotations(&a.annotations),
-                ty: converter.ty(*ty),
-            }),
-        }
-    }
-    context.operations = (resolved.operations.iter())
-        .map(|o| converter.operation(o, None))
-        .collect();
-    context.roles = (resolved.roles.iter())
-        .map(|r| RoleView {
-            name: r.ast.name.value.clone(),
-            description: description(&r.ast.description),
-            annotations: annotations(&r.ast.annotations),
-            operations: (r.operations.iter())
-                .map(|o| converter.operation(o, Some(&r.ast.name.value)))
-                .collect(),
-        })
-        .collect();
+/// Builds the context of one target from a validated schema: [`SchemaViews::build`], then
+/// [`Context::new`].
+pub fn build(schema: Schema, config: Map<String, Json>) -> Result<Context, Diagnostic> {
+    Ok(Context::new(Arc::new(SchemaViews::build(schema)?), config))
+}
 
-    // The old generator's meaning: the interface's operations are both served and callable
-    // (unless `skipInterface`); a role's only where `handlerRoles` / `hostRoles` name it.
-    let handler_roles = role_list(&context.config, "handlerRoles");
-    let host_roles = role_list(&context.config, "hostRoles");
-    if !matches!(context.config.get("skipInterface"), Some(Json::Bool(true))) {
-        context.handlers = context.operations.clone();
-        context.host_calls = context.operations.clone();
-    }
-    for role in &context.roles {
-        if handler_roles.contains(&role.name) {
-            context.handlers.extend(role.operations.iter().cloned());
+impl SchemaViews {
+    /// Resolves a validated schema and builds its views, consuming it: each definition's
+    /// names and texts move into its view, and the rest of it is freed then, so that a large
+    /// schema is never held twice. An error is an internal one (see [`resolve`]).
+    pub fn build(mut schema: Schema) -> Result<SchemaViews, Diagnostic> {
+        // The source files are for messages, and views quote none: on a large schema their
+        // text and line table are an eighth of the memory in use, freed before resolve adds
+        // its own.
+        schema.files = Vec::new();
+        let resolved = resolve(&schema)?;
+        let converter = Converter {
+            resolved: &resolved,
+            field_types: RefCell::default(),
+        };
+        let mut views = SchemaViews {
+            namespace: schema.namespace.unwrap_or_default(),
+            ..SchemaViews::default()
+        };
+        let mut definitions = resolved.definitions.iter().peekable();
+        let mut interfaces = resolved.interfaces.iter().peekable();
+        let mut roles = resolved.roles.iter().peekable();
+        for (at, scoped) in schema.definitions.into_iter().enumerate() {
+            // What resolve left out (imports, directives, a definition imported twice) goes.
+            if let Some(def) = definitions.next_if(|d| d.at() == at) {
+                converter.definition(scoped.definition, def, &mut views);
+            } else if let Some(interface) = interfaces.next_if(|i| i.at == at)
+                && let Definition::Interface(ast) = scoped.definition
+            {
+                let operations = converter.operation_views(ast.operations, interface, None);
+                views.operations.extend(operations);
+            } else if let Some(role) = roles.next_if(|r| r.at == at)
+                && let Definition::Role(ast) = scoped.definition
+            {
+                let operations =
+                    converter.operation_views(ast.operations, role, Some(&ast.name.value));
+                views.roles.push(RoleView {
+                    name: ast.name.value,
+                    description: ast.description.map(|d| d.value),
+                    annotations: annotations(&ast.annotations),
+                    operations,
+                });
+            }
         }
-        if host_roles.contains(&role.name) {
-            context.host_calls.extend(role.operations.iter().cloned());
-            context.host_roles.push(role.clone());
-        }
+        Ok(views)
     }
-    let served: BTreeSet<&str> = context.handlers.iter().map(|o| o.name.as_str()).collect();
-    let mut unserved_seen = BTreeSet::new();
-    context.unserved_host_calls = (context.host_calls.iter())
-        .filter(|o| !served.contains(o.name.as_str()) && unserved_seen.insert(o.name.clone()))
-        .cloned()
-        .collect();
-    // Every operation's args type, served, called or neither (the old generator declared them
-    // all, and code uses them); those the module serves or calls first.
-    let mut args_seen = BTreeSet::new();
-    let every_operation =
-        (context.operations.iter()).chain(context.roles.iter().flat_map(|r| &r.operations));
-    context.args = (context.handlers.iter())
-        .chain(&context.host_calls)
-        .chain(every_operation)
-        .filter(|o| !o.unary && !o.parameters.is_empty())
-        .filter(|o| args_seen.insert(o.name.clone()))
-        .cloned()
-        .collect();
-    context.uses_bytes = uses_bytes(&context);
-    context
+}
+
+impl Context {
+    /// The context of a target with `config`, over the schema's views.
+    pub fn new(schema: Arc<SchemaViews>, config: Map<String, Json>) -> Context {
+        // The old generator's meaning: the interface's operations are both served and callable
+        // (unless `skipInterface`); a role's only where `handlerRoles` / `hostRoles` name it.
+        let handler_role_names = role_list(&config, "handlerRoles");
+        let host_role_names = role_list(&config, "hostRoles");
+        let mut handlers = Vec::new();
+        let mut host_calls = Vec::new();
+        let mut host_roles = Vec::new();
+        if !matches!(config.get("skipInterface"), Some(Json::Bool(true))) {
+            handlers = schema.operations.clone();
+            host_calls = schema.operations.clone();
+        }
+        for role in &schema.roles {
+            if handler_role_names.iter().any(|r| *r == role.name) {
+                handlers.extend(role.operations.iter().cloned());
+            }
+            if host_role_names.iter().any(|r| *r == role.name) {
+                host_calls.extend(role.operations.iter().cloned());
+                host_roles.push(role.clone());
+            }
+        }
+        let served: BTreeSet<&str> = handlers.iter().map(|o| o.name.as_str()).collect();
+        let mut unserved_seen = BTreeSet::new();
+        let unserved_host_calls = (host_calls.iter())
+            .filter(|o| !served.contains(o.name.as_str()) && unserved_seen.insert(o.name.clone()))
+            .cloned()
+            .collect();
+        // Every operation's args type, served, called or neither (the old generator declared
+        // them all, and code uses them); those the module serves or calls first.
+        let mut args_seen = BTreeSet::new();
+        let every_operation =
+            (schema.operations.iter()).chain(schema.roles.iter().flat_map(|r| &r.operations));
+        let args = (handlers.iter().chain(&host_calls).chain(every_operation))
+            .filter(|o| !o.unary && !o.parameters.is_empty())
+            .filter(|o| args_seen.insert(o.name.clone()))
+            .cloned()
+            .collect();
+        let mut context = Context {
+            host_class: config_str(&config, "hostClassName", "Host"),
+            handlers_class: config_str(&config, "handlersClassName", "Handlers"),
+            schema,
+            config,
+            handlers,
+            host_calls,
+            unserved_host_calls,
+            host_roles,
+            args,
+            uses_bytes: false,
+        };
+        context.uses_bytes = uses_bytes(&context);
+        context
+    }
 }
 
 /// Whether `bytes` appears anywhere the templates render.
@@ -368,20 +423,21 @@ fn uses_bytes(context: &Context) -> bool {
         }
     }
     let operations = context.handlers.iter().chain(&context.host_calls);
-    let fields = context.types.iter().flat_map(|t| &t.fields);
+    let schema = &context.schema;
+    let fields = schema.types.iter().flat_map(|t| &t.fields);
     fields
-        .map(|f| &f.ty)
+        .map(|f| &*f.ty)
         .chain(
-            context
+            schema
                 .unions
                 .iter()
                 .flat_map(|u| u.members.iter().map(|m| &m.ty)),
         )
-        .chain(context.aliases.iter().map(|a| &a.ty))
+        .chain(schema.aliases.iter().map(|a| &a.ty))
         .chain(
             operations
                 .clone()
-                .flat_map(|o| o.parameters.iter().map(|p| &p.ty)),
+                .flat_map(|o| o.parameters.iter().map(|p| &*p.ty)),
         )
         .chain(operations.filter_map(|o| o.returns.as_ref()))
         .any(has_bytes)
@@ -412,7 +468,9 @@ fn role_list(config: &Map<String, Json>, key: &str) -> Vec<String> {
 }
 
 struct Converter<'a> {
-    resolved: &'a Resolved<'a>,
+    resolved: &'a Resolved,
+    /// One of each field type, for the fields to share.
+    field_types: RefCell<HashSet<Arc<Ty>>>,
 }
 
 impl Converter<'_> {
@@ -428,7 +486,7 @@ impl Converter<'_> {
                     _ => None,
                 };
                 Ty::Named {
-                    name: name.to_string(),
+                    name: name.into(),
                     of,
                     boxed,
                     resolved,
@@ -450,35 +508,150 @@ impl Converter<'_> {
         }
     }
 
-    fn field(&self, field: &ast::FieldDefinition, ty: UseId) -> FieldView {
-        FieldView {
-            name: field.name.value.clone(),
-            description: field.description.as_ref().map(|d| d.value.clone()),
-            annotations: annotations(&field.annotations),
-            ty: self.ty(ty),
-            default: field.default.as_deref().map(value),
+    /// The type of a field, shared with the fields before it of the same type.
+    fn field_ty(&self, ty: UseId) -> Arc<Ty> {
+        let ty = self.ty(ty);
+        let mut known = self.field_types.borrow_mut();
+        if let Some(shared) = known.get(&ty) {
+            return Arc::clone(shared);
+        }
+        let shared = Arc::new(ty);
+        known.insert(Arc::clone(&shared));
+        shared
+    }
+
+    /// Adds the view of a type, enum, union or alias to `views`.
+    fn definition(&self, definition: Definition, def: &Def, views: &mut SchemaViews) {
+        match (definition, def) {
+            (Definition::Type(t), Def::Type { fields, .. }) => {
+                // Collected into a vector of its own: one made in place in the syntax tree's
+                // would keep its larger size.
+                let mut views_of_fields = Vec::with_capacity(fields.len());
+                views_of_fields.extend((t.fields.into_iter().zip(fields)).map(|(f, ty)| {
+                    self.field(
+                        f.name,
+                        f.description.map(|d| d.value),
+                        &f.annotations,
+                        *ty,
+                        f.default.as_deref(),
+                    )
+                }));
+                let fields = views_of_fields;
+                views.types.push(TypeView {
+                    name: t.name.value,
+                    description: t.description.map(|d| d.value),
+                    annotations: annotations(&t.annotations),
+                    holds_raw: holds_raw(&fields),
+                    fields,
+                })
+            }
+            (Definition::Enum(e), Def::Enum { .. }) => views.enums.push(EnumView {
+                name: e.name.value,
+                description: e.description.map(|d| d.value),
+                annotations: annotations(&e.annotations),
+                values: (e.values.into_iter())
+                    .map(|v| EnumValueView {
+                        display: v
+                            .display
+                            .map_or_else(|| v.name.value.to_string(), |d| d.value),
+                        name: v.name.value,
+                        description: v.description.map(|d| d.value),
+                        index: v.index.value,
+                    })
+                    .collect(),
+            }),
+            (
+                Definition::Union(u),
+                Def::Union {
+                    members,
+                    default_member,
+                    ..
+                },
+            ) => {
+                let members: Vec<UnionMember> = (members.iter())
+                    .map(|t| {
+                        let ty = self.ty(*t);
+                        UnionMember { tag: ty.widl(), ty }
+                    })
+                    .collect();
+                views.unions.push(UnionView {
+                    name: u.name.value,
+                    description: u.description.map(|d| d.value),
+                    annotations: annotations(&u.annotations),
+                    default_member: members[*default_member].ty.clone(),
+                    members,
+                })
+            }
+            (Definition::Alias(a), Def::Alias { ty, .. }) => views.aliases.push(AliasView {
+                name: a.name.value,
+                description: a.description.map(|d| d.value),
+                annotations: annotations(&a.annotations),
+                ty: self.ty(*ty),
+            }),
+            // Resolve gives each definition a `Def` of its own kind.
+            _ => {}
         }
     }
 
-    fn operation(&self, op: &Operation, role: Option<&str>) -> OperationView {
-        let parameters: Vec<FieldView> = (op.ast.parameters.iter().zip(&op.parameters))
-            .map(|(p, ty)| FieldView {
-                name: p.name.value.clone(),
-                description: description(&p.description),
-                annotations: annotations(&p.annotations),
-                ty: self.ty(*ty),
-                default: p.default.as_ref().map(value),
+    fn operation_views(
+        &self,
+        operations: Vec<ast::OperationDefinition>,
+        resolved: &Operations,
+        role: Option<&SmolStr>,
+    ) -> Vec<OperationView> {
+        (operations.into_iter().zip(&resolved.operations))
+            .map(|(op, types)| self.operation(op, types, role))
+            .collect()
+    }
+
+    fn field(
+        &self,
+        name: ast::Name,
+        description: Option<String>,
+        annotations_of: &[ast::Annotation],
+        ty: UseId,
+        default: Option<&ast::Value>,
+    ) -> FieldView {
+        let more = FieldMore {
+            description,
+            annotations: annotations(annotations_of),
+            default: default.map(value),
+        };
+        let has_more =
+            more.description.is_some() || !more.annotations.is_empty() || more.default.is_some();
+        FieldView {
+            name: name.value,
+            ty: self.field_ty(ty),
+            more: has_more.then(|| Box::new(more)),
+        }
+    }
+
+    fn operation(
+        &self,
+        op: ast::OperationDefinition,
+        types: &Operation,
+        role: Option<&SmolStr>,
+    ) -> OperationView {
+        let parameters: Vec<FieldView> = (op.parameters.into_iter().zip(&types.parameters))
+            .map(|(p, ty)| {
+                self.field(
+                    p.name,
+                    p.description.map(|d| d.value),
+                    &p.annotations,
+                    *ty,
+                    p.default.as_ref(),
+                )
             })
             .collect();
         OperationView {
-            name: op.ast.name.value.clone(),
-            description: description(&op.ast.description),
-            annotations: annotations(&op.ast.annotations),
-            unary: op.ast.unary,
+            name: op.name.value,
+            description: op.description.map(|d| d.value),
+            annotations: annotations(&op.annotations),
+            unary: op.unary,
             holds_raw: holds_raw(&parameters),
             parameters,
-            returns: op.returns.map(|t| self.ty(t)),
-            role: role.map(str::to_string),
+            returns: types.returns.map(|t| self.ty(t)),
+            role: role.cloned(),
         }
     }
 }
@@ -494,10 +667,6 @@ fn holds_raw(fields: &[FieldView]) -> bool {
     })
 }
 
-fn description(literal: &Option<ast::StringLiteral>) -> Option<String> {
-    literal.as_ref().map(|d| d.value.clone())
-}
-
 fn annotations(annotations: &[ast::Annotation]) -> Vec<AnnotationView> {
     annotations
         .iter()
@@ -506,7 +675,7 @@ fn annotations(annotations: &[ast::Annotation]) -> Vec<AnnotationView> {
             arguments: a
                 .arguments
                 .iter()
-                .map(|arg| (arg.name.value.clone(), value(&arg.value)))
+                .map(|arg| (arg.name.value.to_string(), value(&arg.value)))
                 .collect(),
         })
         .collect()
@@ -526,7 +695,7 @@ fn value(value: &ast::Value) -> Json {
         ast::Value::Object { fields, .. } => Json::Object(
             fields
                 .iter()
-                .map(|f| (f.name.value.clone(), self::value(&f.value)))
+                .map(|f| (f.name.value.to_string(), self::value(&f.value)))
                 .collect(),
         ),
     }

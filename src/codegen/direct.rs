@@ -601,14 +601,14 @@ fn lookup<'t>(
 mod tests {
     use std::collections::BTreeSet;
     use std::path::PathBuf;
+    use std::sync::Arc;
 
     use serde_json::{Value as Json, json};
 
     use super::Value;
-    use crate::codegen::context::{self, Context, Ty};
+    use crate::codegen::context::{self, Context, SchemaViews, Ty};
     use crate::codegen::view::View;
     use crate::codegen::{Templates, text};
-    use crate::model::resolve::resolve;
     use crate::model::{self, ImportPaths};
 
     /// Every valid schema the tests keep.
@@ -627,11 +627,8 @@ mod tests {
         for path in schemas() {
             let schema = model::load(&path, &ImportPaths::only(Vec::new()))
                 .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-            let roles: Vec<String> = context::build(&resolve(&schema).unwrap(), Default::default())
-                .roles
-                .iter()
-                .map(|r| r.name.clone())
-                .collect();
+            let views = Arc::new(SchemaViews::build(schema).unwrap());
+            let roles: Vec<String> = views.roles.iter().map(|r| r.name.to_string()).collect();
             let options = json!({
                 "handlerRoles": roles, "hostRoles": roles, "skipInterface": true,
                 "hostClassName": "Outside", "handlersClassName": "Served",
@@ -642,15 +639,17 @@ mod tests {
                 "handlerRoles": roles.join(","), "hostRoles": roles.first(), "guestFeature": "guest",
             });
             let name = path.display().to_string();
-            let resolved = resolve(&schema).unwrap();
-            contexts.push((name.clone(), context::build(&resolved, Default::default())));
+            contexts.push((
+                name.clone(),
+                Context::new(Arc::clone(&views), Default::default()),
+            ));
             for (shape, config) in [("options", options), ("roles as text", roles_text)] {
                 let Json::Object(config) = config else {
                     unreachable!()
                 };
                 contexts.push((
                     format!("{name} ({shape})"),
-                    context::build(&resolved, config),
+                    Context::new(Arc::clone(&views), config),
                 ));
             }
         }
@@ -712,7 +711,7 @@ mod tests {
         let templates = Templates::load(Some(&dir)).unwrap();
         let schema = model::load_str("t.widl", "type Person { name: string }").unwrap();
         let config = json!({"a": 1}).as_object().cloned().unwrap();
-        let context = context::build(&resolve(&schema).unwrap(), config);
+        let context = context::build(schema, config).unwrap();
         for (name, _, expected) in cases {
             assert!(
                 super::render(&templates, name, &context).is_none(),
@@ -848,10 +847,7 @@ mod tests {
             "namespace \"ns\"\ntype A { a: string b: i64 }\ntype B { c: A }",
         )
         .unwrap();
-        let context = context::build(
-            &crate::model::resolve::resolve(&schema).unwrap(),
-            Default::default(),
-        );
+        let context = context::build(schema, Default::default()).unwrap();
         let direct = super::render(&templates, "paths", &context).expect("runs here");
         assert_eq!(
             direct,

@@ -432,10 +432,7 @@ mod tests {
             "null": null,
         });
         let schema = model::load_str("t.widl", "namespace \"n\"\ntype A { a: string }").unwrap();
-        let context = context::build(
-            &crate::model::resolve::resolve(&schema).unwrap(),
-            config.as_object().cloned().unwrap(),
-        );
+        let context = context::build(schema, config.as_object().cloned().unwrap()).unwrap();
 
         let mut own = handlebars::Handlebars::new();
         own.set_strict_mode(true);

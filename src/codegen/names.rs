@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use smol_str::SmolStr;
 
 use super::context::{Context, FieldView};
 use super::language::{Language, StrFn};
@@ -95,13 +96,11 @@ pub(super) fn usable_type_name(spelled: String, reserved: &[&str]) -> String {
 /// Every two names of one scope that `language` spells the same, in words.
 pub(super) fn check(language: &Language, context: &Context) -> Vec<String> {
     let mut clashes = Vec::new();
-    let type_names = context
-        .types
-        .iter()
-        .map(|t| &t.name)
-        .chain(context.enums.iter().map(|e| &e.name))
-        .chain(context.unions.iter().map(|u| &u.name))
-        .chain(context.aliases.iter().map(|a| &a.name));
+    let schema = &context.schema;
+    let type_names = (schema.types.iter().map(|t| &t.name))
+        .chain(schema.enums.iter().map(|e| &e.name))
+        .chain(schema.unions.iter().map(|u| &u.name))
+        .chain(schema.aliases.iter().map(|a| &a.name));
     distinct(
         language,
         "the schema",
@@ -110,7 +109,7 @@ pub(super) fn check(language: &Language, context: &Context) -> Vec<String> {
         language.type_name,
         &mut clashes,
     );
-    for ty in &context.types {
+    for ty in &schema.types {
         let scope = format!("type `{}`", ty.name);
         distinct(
             language,
@@ -148,7 +147,7 @@ pub(super) fn check(language: &Language, context: &Context) -> Vec<String> {
     clashes
 }
 
-fn names(fields: &[FieldView]) -> impl Iterator<Item = &String> {
+fn names(fields: &[FieldView]) -> impl Iterator<Item = &SmolStr> {
     fields.iter().map(|f| &f.name)
 }
 
@@ -156,7 +155,7 @@ fn distinct<'a>(
     language: &Language,
     scope: &str,
     what: &str,
-    names: impl Iterator<Item = &'a String>,
+    names: impl Iterator<Item = &'a SmolStr>,
     spell: StrFn,
     clashes: &mut Vec<String>,
 ) {

@@ -1,7 +1,7 @@
 //! Putting generated text on disk without ever leaving a half-written or needlessly touched
 //! file: formatting, comparison with what is there, and atomic replacement.
 
-use std::io::Write as _;
+use std::io::{ErrorKind, Read as _, Write as _};
 use std::path::{Component, Path};
 use std::process::{Command, Stdio};
 
@@ -131,19 +131,39 @@ pub fn plan(path: &Path, content: &str, if_not_exists: bool) -> Result<Outcome, 
             format!("cannot write `{}`: it is a directory", path.display()),
         )),
         Ok(_) if if_not_exists => Ok(Outcome::Skipped),
-        Ok(_) => match std::fs::read(path) {
-            Ok(existing) if existing == content.as_bytes() => Ok(Outcome::Unchanged),
-            Ok(_) => Ok(Outcome::Written),
+        Ok(_) => match holds(path, content.as_bytes()) {
+            Ok(true) => Ok(Outcome::Unchanged),
+            Ok(false) => Ok(Outcome::Written),
             Err(error) => Err(Diagnostic::in_file(
                 shown(path),
                 format!("cannot read `{}`: {}", path.display(), io_reason(&error)),
             )),
         },
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Outcome::Written),
+        Err(error) if error.kind() == ErrorKind::NotFound => Ok(Outcome::Written),
         Err(error) => Err(Diagnostic::in_file(
             shown(path),
             format!("cannot write `{}`: {}", path.display(), io_reason(&error)),
         )),
+    }
+}
+
+/// Whether the file at `path` holds `content`, read a block at a time: a large output (70 MB
+/// on a million-field schema) is not held twice.
+fn holds(path: &Path, content: &[u8]) -> std::io::Result<bool> {
+    let mut file = std::fs::File::open(path)?;
+    let mut block = vec![0; 64 << 10];
+    let mut rest = content;
+    loop {
+        let read = match file.read(&mut block) {
+            Ok(0) => return Ok(rest.is_empty()),
+            Ok(read) => read,
+            Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        match rest.strip_prefix(&block[..read]) {
+            Some(after) => rest = after,
+            None => return Ok(false),
+        }
     }
 }
 
@@ -280,6 +300,32 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with(TEMPORARY.0))
             .collect()
+    }
+
+    #[test]
+    fn a_file_is_unchanged_only_when_it_holds_the_content_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.rs");
+        // Longer than a block, so that the comparison crosses one.
+        let content: String = (0..20_000).map(|i| format!("{i}\n")).collect();
+        assert!(content.len() > 64 << 10);
+        assert_eq!(plan(&path, &content, false).unwrap(), Outcome::Written);
+        let mut differing = content.clone().into_bytes();
+        differing[70_000] = b'x';
+        let shorter = &content[..content.len() - 1];
+        let longer = format!("{content}!");
+        for (on_disk, outcome) in [
+            (content.as_bytes(), Outcome::Unchanged),
+            (&differing[..], Outcome::Written),
+            (shorter.as_bytes(), Outcome::Written),
+            (longer.as_bytes(), Outcome::Written),
+            (b"".as_slice(), Outcome::Written),
+        ] {
+            std::fs::write(&path, on_disk).unwrap();
+            assert_eq!(plan(&path, &content, false).unwrap(), outcome);
+        }
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(plan(&path, "", false).unwrap(), Outcome::Unchanged);
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! languages' helpers (`lang/`) and the engines.
 
 use serde::Deserialize;
+use smol_str::SmolStr;
 
 pub use crate::model::resolve::Kind;
 use crate::parser::ast::Primitive;
 
 /// A type as templates see it: its JSON form is its `View` in `context.rs` (read back from
 /// JSON, as a helper's argument, by `Deserialize`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Ty {
     /// A built-in: `string`, `i64`, `bytes`, ...
@@ -17,7 +18,7 @@ pub enum Ty {
     },
     /// A type defined in the schema; `of` says which kind of definition it is.
     Named {
-        name: String,
+        name: SmolStr,
         of: Kind,
         /// Part of a cycle of types held inline (directly or optionally, not through a list
         /// or map): languages that store values inline (Rust) must box it.
@@ -58,7 +59,7 @@ impl Ty {
     pub fn widl(&self) -> String {
         match self {
             Ty::Primitive { name } => name.name().to_string(),
-            Ty::Named { name, .. } => name.clone(),
+            Ty::Named { name, .. } => name.to_string(),
             Ty::List { item } => format!("[{}]", item.widl()),
             Ty::Map { key, value } => format!("{{{}: {}}}", key.widl(), value.widl()),
             Ty::Optional { inner } => format!("{}?", inner.widl()),

@@ -214,6 +214,12 @@ impl AsValue for String {
     }
 }
 
+impl AsValue for smol_str::SmolStr {
+    fn as_value(&self) -> Value<'_> {
+        Value::Str(self)
+    }
+}
+
 impl AsValue for bool {
     fn as_value(&self) -> Value<'_> {
         Value::Bool(*self)

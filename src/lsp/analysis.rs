@@ -190,7 +190,7 @@ fn type_uses(push: &mut impl FnMut(Span, Kind), ty: &TypeRef) {
 pub fn occurrence_at(occurrences: &[Occurrence], offset: usize) -> Option<&Occurrence> {
     occurrences
         .iter()
-        .find(|o| o.span.start <= offset && offset <= o.span.end)
+        .find(|o| o.span.start() <= offset && offset <= o.span.end())
 }
 
 /// The names a document can refer to: its own definitions and what its imports bring in.
@@ -250,7 +250,7 @@ fn exports(
                 parsed: Arc::clone(parsed),
                 index,
             };
-            found.push((name.value.clone(), target));
+            found.push((name.value.to_string(), target));
         }
     }
     for definition in &parsed.document.definitions {
@@ -266,7 +266,7 @@ fn exports(
         }
         for name in &import.names {
             if let Some((_, target)) = brought.iter().find(|(n, _)| *n == name.name.value) {
-                found.push((name.local_name().value.clone(), target.clone()));
+                found.push((name.local_name().value.to_string(), target.clone()));
             }
         }
     }
@@ -337,8 +337,8 @@ pub fn describe(target: &Target) -> String {
     let definition = target.definition();
     let text = &target.parsed.file.text;
     let span = definition.span();
-    let start = description_of(definition).map_or(span.start, |d| d.span.end);
-    let declaration = text.get(start..span.end).unwrap_or("").trim_start();
+    let start = description_of(definition).map_or(span.start(), |d| d.span.end());
+    let declaration = text.get(start..span.end()).unwrap_or("").trim_start();
     let file = Arc::new(SourceFile::new("hover.widl", declaration.to_string()));
     let shown = crate::format::format(&file).unwrap_or_else(|_| declaration.to_string());
     hover_text(
@@ -352,7 +352,7 @@ pub fn describe(target: &Target) -> String {
 pub fn describe_member(parsed: &Parsed, index: usize, name: Span) -> Option<String> {
     let text = &parsed.file.text;
     let line = |span: Span| {
-        let declaration = text.get(name.start..span.end).unwrap_or("");
+        let declaration = text.get(name.start()..span.end()).unwrap_or("");
         declaration.split_whitespace().collect::<Vec<_>>().join(" ")
     };
     let parameter = |p: &ParameterDefinition| {

@@ -41,8 +41,8 @@ impl Lines {
 
     pub fn range(&self, text: &str, span: Span, encoding: Encoding) -> Range {
         Range::new(
-            self.position(text, span.start, encoding),
-            self.position(text, span.end, encoding),
+            self.position(text, span.start(), encoding),
+            self.position(text, span.end(), encoding),
         )
     }
 

@@ -31,7 +31,7 @@ pub const PRIMITIVES: [&str; Primitive::ALL.len()] = {
 };
 
 /// A schema with its imports resolved and every file checked.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Schema {
     /// The schema's own file, as shown in messages.
     pub file: String,
@@ -130,7 +130,7 @@ impl<'a> Loader<'a> {
                     Err(shared) => (Arc::clone(&shared.file), shared.definitions.clone()),
                 };
                 let namespace = definitions.iter().find_map(|d| match &d.definition {
-                    Definition::Namespace(ns) => Some(ns.name.value.clone()),
+                    Definition::Namespace(ns) => Some(ns.name.value.to_string()),
                     _ => None,
                 });
                 Ok(Schema {
@@ -154,7 +154,7 @@ pub fn load_str(name: &str, text: &str) -> Result<Schema, Diagnostics> {
         return Err(errors);
     }
     let namespace = document.definitions.iter().find_map(|d| match d {
-        Definition::Namespace(ns) => Some(ns.name.value.clone()),
+        Definition::Namespace(ns) => Some(ns.name.value.to_string()),
         _ => None,
     });
     Ok(Schema {
@@ -440,7 +440,7 @@ fn rename(definition: &mut Definition, to: &str) {
         Definition::Directive(d) => &mut d.name,
         _ => return,
     };
-    name.value = to.to_string();
+    name.value = to.into();
 }
 
 /// Every exported definition among `available` that `root` refers to, directly or through
@@ -469,7 +469,7 @@ fn dependencies<'d>(
 }
 
 /// The type names a definition mentions.
-pub(crate) fn referenced_names(definition: &Definition) -> Vec<String> {
+pub(crate) fn referenced_names(definition: &Definition) -> Vec<smol_str::SmolStr> {
     let mut names = Vec::new();
     let mut add = |ty: &TypeRef| visit_named(ty, &mut |n| names.push(n.value.clone()));
     match definition {

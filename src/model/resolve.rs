@@ -10,6 +10,8 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Deserialize;
 
 use super::Schema;
+use smol_str::SmolStr;
+
 use crate::diagnostic::Diagnostic;
 use crate::parser::ast::{self, Definition, Primitive, TypeRef};
 
@@ -23,7 +25,7 @@ pub struct DefId(u32);
 pub struct UseId(u32);
 
 /// What a reference to a definition names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Type,
@@ -62,56 +64,74 @@ pub enum TypeUse {
     Stream(UseId),
 }
 
-/// A type, enum, union or alias with its references resolved. The syntax (names,
-/// descriptions, annotations, values) is read from `ast`, borrowed rather than copied.
-pub enum Def<'s> {
+/// A type, enum, union or alias with its references resolved. Its syntax (names,
+/// descriptions, annotations, values) stays in the schema, at `schema.definitions[at]`, so
+/// that code generation can take it from there, by value, and free it as it goes.
+pub enum Def {
     Type {
-        ast: &'s ast::TypeDefinition,
+        at: usize,
         /// The type of each field, in order.
         fields: Vec<UseId>,
     },
-    Enum(&'s ast::EnumDefinition),
+    Enum {
+        at: usize,
+    },
     Union {
-        ast: &'s ast::UnionDefinition,
+        at: usize,
         members: Vec<UseId>,
         /// The first member that does not hold the union itself inline: the one a default
         /// value takes, so that building it ends.
         default_member: usize,
     },
     Alias {
-        ast: &'s ast::AliasDefinition,
+        at: usize,
         ty: UseId,
     },
 }
 
-pub struct Role<'s> {
-    pub ast: &'s ast::RoleDefinition,
-    pub operations: Vec<Operation<'s>>,
+impl Def {
+    /// Its place in `schema.definitions`.
+    pub fn at(&self) -> usize {
+        match self {
+            Def::Type { at, .. }
+            | Def::Enum { at }
+            | Def::Union { at, .. }
+            | Def::Alias { at, .. } => *at,
+        }
+    }
 }
 
-pub struct Operation<'s> {
-    pub ast: &'s ast::OperationDefinition,
+/// An interface or a role (at `schema.definitions[at]`) and the types of its operations, in
+/// order.
+pub struct Operations {
+    pub at: usize,
+    pub operations: Vec<Operation>,
+}
+
+pub struct Operation {
     /// The type of each parameter, in order.
     pub parameters: Vec<UseId>,
     pub returns: Option<UseId>,
 }
 
-/// A validated schema, resolved: see the module's documentation.
-pub struct Resolved<'s> {
-    pub namespace: Option<&'s str>,
-    /// The types, enums, unions and aliases in the schema's order; a definition imported
-    /// along two paths appears once.
-    pub definitions: Vec<Def<'s>>,
-    /// The interface's operations.
-    pub operations: Vec<Operation<'s>>,
-    /// The roles in the schema's order, each once.
-    pub roles: Vec<Role<'s>>,
+/// A validated schema, resolved: see the module's documentation. Each list is in the
+/// schema's order.
+pub struct Resolved {
+    /// The types, enums, unions and aliases; a definition imported along two paths appears
+    /// once.
+    pub definitions: Vec<Def>,
+    /// The interfaces, whose operations the module serves.
+    pub interfaces: Vec<Operations>,
+    /// The roles, each once.
+    pub roles: Vec<Operations>,
     /// Every type use, parts included.
     uses: Vec<TypeUse>,
+    /// Each definition's name and kind, by [`DefId`].
+    names: Vec<(SmolStr, Kind)>,
 }
 
-impl<'s> Resolved<'s> {
-    pub fn get(&self, id: DefId) -> &Def<'s> {
+impl Resolved {
+    pub fn get(&self, id: DefId) -> &Def {
         &self.definitions[id.0 as usize]
     }
 
@@ -120,13 +140,108 @@ impl<'s> Resolved<'s> {
     }
 
     /// The name of a type, enum, union or alias, and which of them it is.
-    pub fn named(&self, id: DefId) -> (&'s str, Kind) {
-        match self.get(id) {
-            Def::Type { ast, .. } => (&ast.name.value, Kind::Type),
-            Def::Enum(ast) => (&ast.name.value, Kind::Enum),
-            Def::Union { ast, .. } => (&ast.name.value, Kind::Union),
-            Def::Alias { ast, .. } => (&ast.name.value, Kind::Alias),
+    pub fn named(&self, id: DefId) -> (&str, Kind) {
+        let (name, kind) = &self.names[id.0 as usize];
+        (name, *kind)
+    }
+}
+
+/// A resolved schema beside the syntax it was resolved from, each definition and operation
+/// looked up once: for what reads names, values and types together many times (`wapc call`'s
+/// wire). Code generation takes the syntax by value instead, freeing it as it goes.
+pub struct WithSyntax<'a> {
+    pub resolved: &'a Resolved,
+    /// By [`DefId`].
+    pub definitions: Vec<DefSyntax<'a>>,
+    /// The interfaces' operations, then the roles', in the schema's order.
+    pub operations: Vec<OperationSyntax<'a>>,
+}
+
+/// A [`Def`] with its syntax.
+pub enum DefSyntax<'a> {
+    Type {
+        ast: &'a ast::TypeDefinition,
+        fields: &'a [UseId],
+    },
+    Enum(&'a ast::EnumDefinition),
+    Union {
+        ast: &'a ast::UnionDefinition,
+        members: &'a [UseId],
+    },
+    Alias {
+        ast: &'a ast::AliasDefinition,
+        ty: UseId,
+    },
+}
+
+/// An [`Operation`] with its syntax, and its role's name (`None` for the interface's).
+pub struct OperationSyntax<'a> {
+    pub ast: &'a ast::OperationDefinition,
+    pub role: Option<&'a str>,
+    pub parameters: &'a [UseId],
+    pub returns: Option<UseId>,
+}
+
+impl Resolved {
+    /// This resolution beside `schema`'s syntax. An error means that `schema` is not the one
+    /// it was resolved from: a bug, reported rather than a panic.
+    pub fn with_syntax<'a>(&'a self, schema: &'a Schema) -> Result<WithSyntax<'a>, Diagnostic> {
+        let mismatch = |at: usize| {
+            Diagnostic::error(format!(
+                "internal error: definition {at} of the schema is not the one resolved"
+            ))
+        };
+        let syntax = |at: usize| schema.definitions.get(at).map(|s| &s.definition);
+        let definitions = (self.definitions.iter())
+            .map(|def| match (def, syntax(def.at())) {
+                (Def::Type { fields, .. }, Some(Definition::Type(ast))) => {
+                    Ok(DefSyntax::Type { ast, fields })
+                }
+                (Def::Enum { .. }, Some(Definition::Enum(ast))) => Ok(DefSyntax::Enum(ast)),
+                (Def::Union { members, .. }, Some(Definition::Union(ast))) => {
+                    Ok(DefSyntax::Union { ast, members })
+                }
+                (Def::Alias { ty, .. }, Some(Definition::Alias(ast))) => {
+                    Ok(DefSyntax::Alias { ast, ty: *ty })
+                }
+                _ => Err(mismatch(def.at())),
+            })
+            .collect::<Result<_, _>>()?;
+        let mut operations = Vec::new();
+        for of in self.interfaces.iter().chain(&self.roles) {
+            let (role, syntax) = match syntax(of.at) {
+                Some(Definition::Interface(i)) => (None, &i.operations),
+                Some(Definition::Role(r)) => (Some(r.name.value.as_str()), &r.operations),
+                _ => return Err(mismatch(of.at)),
+            };
+            if syntax.len() != of.operations.len() {
+                return Err(mismatch(of.at));
+            }
+            operations.extend((syntax.iter().zip(&of.operations)).map(|(ast, types)| {
+                OperationSyntax {
+                    ast,
+                    role,
+                    parameters: &types.parameters,
+                    returns: types.returns,
+                }
+            }));
         }
+        Ok(WithSyntax {
+            resolved: self,
+            definitions,
+            operations,
+        })
+    }
+}
+
+impl<'a> WithSyntax<'a> {
+    pub fn get(&self, id: DefId) -> &DefSyntax<'a> {
+        &self.definitions[id.0 as usize]
+    }
+
+    /// The operation named `name`: the interface's first, then the roles'.
+    pub fn operation(&self, name: &str) -> Option<&OperationSyntax<'a>> {
+        self.operations.iter().find(|op| op.ast.name.value == name)
     }
 }
 
@@ -139,15 +254,15 @@ enum Target {
 
 /// Resolves a validated schema. An error means validation let through a reference to a name
 /// that is neither defined nor built in: a bug, reported rather than a panic.
-pub fn resolve(schema: &Schema) -> Result<Resolved<'_>, Diagnostic> {
+pub fn resolve(schema: &Schema) -> Result<Resolved, Diagnostic> {
     let mut seen = BTreeSet::new();
-    let mut kept: Vec<&Definition> = Vec::new();
+    let mut kept: Vec<(usize, &Definition)> = Vec::new();
     // One lookup per reference, for built-ins as for definitions.
     let mut names: HashMap<&str, Target> = (Primitive::ALL.into_iter())
         .map(|p| (p.name(), Target::Primitive(p)))
         .collect();
     let mut named: u32 = 0;
-    for scoped in &schema.definitions {
+    for (at, scoped) in schema.definitions.iter().enumerate() {
         let definition = &scoped.definition;
         if matches!(
             definition,
@@ -167,45 +282,69 @@ pub fn resolve(schema: &Schema) -> Result<Resolved<'_>, Diagnostic> {
             names.insert(&name.value, Target::Defined(DefId(named)));
             named += 1;
         }
-        kept.push(definition);
+        kept.push((at, definition));
     }
     let mut resolver = Resolver {
         names: &names,
         uses: Vec::new(),
     };
     let mut definitions = Vec::with_capacity(named as usize);
-    let mut operations = Vec::new();
+    let mut names = Vec::with_capacity(named as usize);
+    let mut interfaces = Vec::new();
     let mut roles = Vec::new();
-    for definition in kept {
-        match definition {
-            Definition::Type(t) => definitions.push(Def::Type {
-                ast: t,
-                fields: resolver.all(t.fields.iter().map(|f| &f.ty))?,
-            }),
-            Definition::Enum(e) => definitions.push(Def::Enum(e)),
-            Definition::Union(u) => definitions.push(Def::Union {
-                ast: u,
-                members: resolver.all(&u.types)?,
-                default_member: 0,
-            }),
-            Definition::Alias(a) => definitions.push(Def::Alias {
-                ast: a,
-                ty: resolver.ty(&a.ty)?,
-            }),
-            Definition::Interface(i) => operations.extend(resolver.operations(&i.operations)?),
-            Definition::Role(r) => roles.push(Role {
-                ast: r,
-                operations: resolver.operations(&r.operations)?,
-            }),
-            Definition::Namespace(_) | Definition::Import(_) | Definition::Directive(_) => {}
-        }
+    for (at, definition) in kept {
+        let kind = match definition {
+            Definition::Type(t) => {
+                definitions.push(Def::Type {
+                    at,
+                    fields: resolver.all(t.fields.iter().map(|f| &f.ty))?,
+                });
+                Kind::Type
+            }
+            Definition::Enum(_) => {
+                definitions.push(Def::Enum { at });
+                Kind::Enum
+            }
+            Definition::Union(u) => {
+                definitions.push(Def::Union {
+                    at,
+                    members: resolver.all(&u.types)?,
+                    default_member: 0,
+                });
+                Kind::Union
+            }
+            Definition::Alias(a) => {
+                definitions.push(Def::Alias {
+                    at,
+                    ty: resolver.ty(&a.ty)?,
+                });
+                Kind::Alias
+            }
+            Definition::Interface(i) => {
+                let operations = resolver.operations(&i.operations)?;
+                interfaces.push(Operations { at, operations });
+                continue;
+            }
+            Definition::Role(r) => {
+                let operations = resolver.operations(&r.operations)?;
+                roles.push(Operations { at, operations });
+                continue;
+            }
+            Definition::Namespace(_) | Definition::Import(_) | Definition::Directive(_) => {
+                continue;
+            }
+        };
+        let name = definition
+            .name()
+            .map_or_else(SmolStr::default, |n| n.value.clone());
+        names.push((name, kind));
     }
     let mut resolved = Resolved {
-        namespace: schema.namespace.as_deref(),
         definitions,
-        operations,
+        interfaces,
         roles,
         uses: resolver.uses,
+        names,
     };
     box_inline_cycles(&mut resolved);
     choose_default_members(&mut resolved);
@@ -250,14 +389,13 @@ impl Resolver<'_> {
         types.into_iter().map(|t| self.ty(t)).collect()
     }
 
-    fn operations<'s>(
+    fn operations(
         &mut self,
-        operations: &'s [ast::OperationDefinition],
-    ) -> Result<Vec<Operation<'s>>, Diagnostic> {
+        operations: &[ast::OperationDefinition],
+    ) -> Result<Vec<Operation>, Diagnostic> {
         (operations.iter())
             .map(|op| {
                 Ok(Operation {
-                    ast: op,
                     parameters: self.all(op.parameters.iter().map(|p| &p.ty))?,
                     returns: op.returns.as_ref().map(|t| self.ty(t)).transpose()?,
                 })
@@ -269,11 +407,11 @@ impl Resolver<'_> {
 /// Marks the references that close a cycle of types held inline (`type Node { next: Node? }`,
 /// or a union whose member holds the union): stored inline, such a type would be infinite.
 fn box_inline_cycles(resolved: &mut Resolved) {
-    let held: Vec<(&str, &[UseId])> = (resolved.definitions.iter())
-        .filter_map(|def| match def {
-            Def::Type { ast, fields } => Some((ast.name.value.as_str(), fields.as_slice())),
-            Def::Union { ast, members, .. } => Some((ast.name.value.as_str(), members.as_slice())),
-            Def::Enum(_) | Def::Alias { .. } => None,
+    let held: Vec<(&str, &[UseId])> = (resolved.definitions.iter().zip(&resolved.names))
+        .filter_map(|(def, (name, _))| match def {
+            Def::Type { fields, .. } => Some((name.as_str(), fields.as_slice())),
+            Def::Union { members, .. } => Some((name.as_str(), members.as_slice())),
+            Def::Enum { .. } | Def::Alias { .. } => None,
         })
         .collect();
     let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -321,13 +459,12 @@ fn without_optionals(resolved: &Resolved, mut ty: UseId) -> UseId {
 }
 
 /// The types and unions that `ty` holds inline: itself, or through an optional or an alias.
-fn inline_targets<'s>(resolved: &Resolved<'s>, ty: UseId, out: &mut Vec<&'s str>) {
+fn inline_targets<'r>(resolved: &'r Resolved, ty: UseId, out: &mut Vec<&'r str>) {
     match resolved.type_use(ty) {
         TypeUse::Defined { id, .. } => match resolved.get(id) {
-            Def::Type { ast, .. } => out.push(&ast.name.value),
-            Def::Union { ast, .. } => out.push(&ast.name.value),
+            Def::Type { .. } | Def::Union { .. } => out.push(resolved.named(id).0),
             Def::Alias { ty, .. } => inline_targets(resolved, *ty, out),
-            Def::Enum(_) => {}
+            Def::Enum { .. } => {}
         },
         TypeUse::Optional(inner) => inline_targets(resolved, inner, out),
         TypeUse::Primitive(_) | TypeUse::List(_) | TypeUse::Map(..) | TypeUse::Stream(_) => {}
@@ -360,8 +497,9 @@ mod tests {
         let schema = crate::model::load_str("test.widl", text).expect("a valid schema");
         let resolved = resolve(&schema).expect("resolvable");
         let fields = (resolved.definitions.iter())
-            .find_map(|d| match d {
-                Def::Type { ast, fields } if ast.name.value == type_name => Some(fields),
+            .zip(&resolved.names)
+            .find_map(|(d, (name, _))| match d {
+                Def::Type { fields, .. } if name == type_name => Some(fields),
                 _ => None,
             })
             .expect("the type");

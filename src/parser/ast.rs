@@ -1,6 +1,7 @@
 //! The WIDL syntax tree: plain data, serializable, every node with its source span.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smol_str::SmolStr;
 
 use crate::diagnostic::Span;
 
@@ -76,10 +77,11 @@ impl Definition {
     }
 }
 
-/// An identifier, or a quoted name where WIDL allows one (namespace, alias).
+/// An identifier, or a quoted name where WIDL allows one (namespace, alias). Held inline when
+/// short, as almost every name is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Name {
-    pub value: String,
+    pub value: SmolStr,
     pub span: Span,
 }
 
@@ -95,7 +97,7 @@ pub struct NamespaceDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<StringLiteral>,
     pub name: Name,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub span: Span,
 }
 
@@ -107,7 +109,7 @@ pub struct ImportDefinition {
     pub all: bool,
     pub names: Vec<ImportName>,
     pub from: StringLiteral,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub span: Span,
 }
 
@@ -133,7 +135,7 @@ pub struct TypeDefinition {
     pub name: Name,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub interfaces: Vec<Name>,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub fields: Vec<FieldDefinition>,
     pub span: Span,
 }
@@ -148,7 +150,7 @@ pub struct FieldDefinition {
     pub ty: TypeRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Box<Value>>,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub span: Span,
 }
 
@@ -156,7 +158,7 @@ pub struct FieldDefinition {
 pub struct InterfaceDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<StringLiteral>,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub operations: Vec<OperationDefinition>,
     pub span: Span,
 }
@@ -166,7 +168,7 @@ pub struct RoleDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<StringLiteral>,
     pub name: Name,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub operations: Vec<OperationDefinition>,
     pub span: Span,
 }
@@ -182,7 +184,7 @@ pub struct OperationDefinition {
     /// `None` when the operation returns nothing (no `:` type, or `: void`).
     #[serde(rename = "returns", skip_serializing_if = "Option::is_none")]
     pub returns: Option<TypeRef>,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub span: Span,
 }
 
@@ -195,7 +197,7 @@ pub struct ParameterDefinition {
     pub ty: TypeRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub span: Span,
 }
 
@@ -204,7 +206,7 @@ pub struct UnionDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<StringLiteral>,
     pub name: Name,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub types: Vec<TypeRef>,
     pub span: Span,
 }
@@ -214,7 +216,7 @@ pub struct EnumDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<StringLiteral>,
     pub name: Name,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub values: Vec<EnumValueDefinition>,
     pub span: Span,
 }
@@ -228,7 +230,7 @@ pub struct EnumValueDefinition {
     /// The text after `as`, shown to people instead of the name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<StringLiteral>,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub span: Span,
 }
 
@@ -245,7 +247,7 @@ pub struct AliasDefinition {
     pub name: Name,
     #[serde(rename = "type")]
     pub ty: TypeRef,
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     pub span: Span,
 }
 
@@ -267,6 +269,33 @@ pub struct DirectiveRequire {
     pub directive: Name,
     pub locations: Vec<Name>,
     pub span: Span,
+}
+
+/// A node's annotations, one pointer wide: most fields have none, and a schema may have a
+/// million fields. Reads as a slice; serializes as a list.
+#[derive(Clone, Debug, Default, PartialEq)]
+// A boxed Vec is one pointer, where a Vec or a boxed slice is two or three words.
+#[allow(clippy::box_collection)]
+pub struct Annotations(Option<Box<Vec<Annotation>>>);
+
+impl From<Vec<Annotation>> for Annotations {
+    fn from(annotations: Vec<Annotation>) -> Self {
+        Annotations((!annotations.is_empty()).then(|| Box::new(annotations)))
+    }
+}
+
+impl std::ops::Deref for Annotations {
+    type Target = [Annotation];
+
+    fn deref(&self) -> &[Annotation] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Serialize for Annotations {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -174,7 +174,7 @@ impl Builder<'_> {
         let mut span = self.span_of(&pair);
         let description = match description {
             Some(described) => {
-                span.start = self.base + described.as_span().start();
+                span = Span::new(self.base + described.as_span().start(), span.end());
                 Some(self.string_literal(described)?)
             }
             None => None,
@@ -248,7 +248,7 @@ impl Builder<'_> {
             span: from_span,
         } = self.name_or_string(c.next(self.file)?)?;
         let from = StringLiteral {
-            value,
+            value: value.to_string(),
             span: from_span,
         };
         let annotations = self.annotations(&mut c)?;
@@ -410,7 +410,7 @@ impl Builder<'_> {
         let mut ty = self.type_ref(c.expect(self.file, Rule::type_ref)?)?;
         if let Some(stream) = stream {
             ty = TypeRef::Stream {
-                span: Span::new(stream.start, ty.span().end),
+                span: Span::new(stream.start(), ty.span().end()),
                 inner: Box::new(ty),
             };
         }
@@ -558,11 +558,11 @@ impl Builder<'_> {
         })
     }
 
-    fn annotations(&mut self, c: &mut Children<'_>) -> Built<Vec<Annotation>> {
-        c.all(Rule::annotation)
-            .into_iter()
+    fn annotations(&mut self, c: &mut Children<'_>) -> Built<Annotations> {
+        let annotations: Vec<Annotation> = (c.all(Rule::annotation).into_iter())
             .map(|a| self.annotation(a))
-            .collect()
+            .collect::<Built<_>>()?;
+        Ok(annotations.into())
     }
 
     fn annotation(&mut self, pair: Pair<'_, Rule>) -> Built<Annotation> {
@@ -595,7 +595,7 @@ impl Builder<'_> {
         let value = self.value(inner)?;
         Ok(Argument {
             name: Name {
-                value: DEFAULT_ARGUMENT.to_string(),
+                value: DEFAULT_ARGUMENT.into(),
                 span: value.span(),
             },
             value,
@@ -724,7 +724,7 @@ impl Builder<'_> {
             Rule::string => {
                 let literal = self.string_literal(pair)?;
                 Ok(Name {
-                    value: literal.value,
+                    value: literal.value.into(),
                     span: literal.span,
                 })
             }
@@ -746,7 +746,7 @@ impl Builder<'_> {
         let value = if quotes == 3 {
             block_string_value(content)
         } else {
-            let content_start = span.start + quotes;
+            let content_start = span.start() + quotes;
             unescape(content).unwrap_or_else(|(offset, len, message)| {
                 let at = content_start + offset;
                 self.errors
@@ -760,7 +760,7 @@ impl Builder<'_> {
     /// The span of `pair` in the file.
     fn span_of(&self, pair: &Pair<'_, Rule>) -> Span {
         let local = local_span(pair);
-        Span::new(self.base + local.start, self.base + local.end)
+        Span::new(self.base + local.start(), self.base + local.end())
     }
 
     fn children<'i>(&self, pair: Pair<'i, Rule>) -> Children<'i> {
@@ -770,7 +770,7 @@ impl Builder<'_> {
 
     fn name(&self, pair: Pair<'_, Rule>) -> Name {
         Name {
-            value: pair.as_str().to_string(),
+            value: pair.as_str().into(),
             span: self.span_of(&pair),
         }
     }

@@ -108,7 +108,7 @@ pub fn stable_paths(text: &str, dir: &Path) -> String {
 
 /// The source text a span covers.
 pub fn slice(text: &str, span: wapc_codegen::diagnostic::Span) -> &str {
-    &text[span.start..span.end]
+    &text[span.start()..span.end()]
 }
 
 /// Pins rendered diagnostics in a named snapshot, with the input shown in its header so that

@@ -14,13 +14,12 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{Map, Value as Json, json};
-use wapc_codegen::codegen::{Templates, context};
-use wapc_codegen::model::Schema;
-use wapc_codegen::model::resolve::resolve;
+use wapc_codegen::codegen::Templates;
+use wapc_codegen::codegen::context::{Context, SchemaViews};
 
 /// A config shape that changes what the templates write, given the schema's role names.
 /// Add compatibility options (feature gates and the like) here: every case gets each shape.
@@ -226,7 +225,7 @@ struct Case {
     /// `<schema>_<shape>`: a Rust module, a Go folder, an AssemblyScript folder.
     name: String,
     /// Shared by the schema's cases.
-    schema: Rc<Schema>,
+    views: Arc<SchemaViews>,
     config: Map<String, Json>,
 }
 
@@ -236,12 +235,9 @@ fn cases(dir: &Path) -> Vec<Case> {
         let text = std::fs::read_to_string(&path).expect("a readable schema");
         let schema = wapc_codegen::model::load_str(&path.display().to_string(), &text)
             .unwrap_or_else(|e| panic!("{}: not valid:\n{e}", path.display()));
-        let schema = Rc::new(schema);
-        let resolved = resolve(&schema).expect("a valid schema resolves");
-        let roles: Vec<String> = context::build(&resolved, Map::new())
-            .roles
-            .into_iter()
-            .map(|role| role.name)
+        let views = Arc::new(SchemaViews::build(schema).expect("a valid schema resolves"));
+        let roles: Vec<String> = (views.roles.iter())
+            .map(|role| role.name.to_string())
             .collect();
         for shape in SHAPES {
             let Json::Object(config) = (shape.config)(&roles) else {
@@ -249,7 +245,7 @@ fn cases(dir: &Path) -> Vec<Case> {
             };
             cases.push(Case {
                 name: format!("{schema_name}_{}", shape.name),
-                schema: schema.clone(),
+                views: Arc::clone(&views),
                 config,
             });
         }
@@ -267,7 +263,6 @@ fn generate(language: &Language, dir: &Path) -> Vec<Case> {
     let templates = Templates::load(user_templates).expect("the templates load");
     let cases = cases(dir);
     for case in &cases {
-        let resolved = resolve(&case.schema).expect("a valid schema resolves");
         for target in language.targets.iter().chain(language.harness) {
             // The target's config over the shape's, as in codegen.yaml.
             let mut config = case.config.clone();
@@ -278,7 +273,10 @@ fn generate(language: &Language, dir: &Path) -> Vec<Case> {
             };
             config.extend(own);
             let mut text = templates
-                .render(target.template, &context::build(&resolved, config))
+                .render(
+                    target.template,
+                    &Context::new(Arc::clone(&case.views), config),
+                )
                 .unwrap_or_else(|e| panic!("{}: {} fails:\n{e}", case.name, target.template));
             // Only `\n` ends a line: other line terminators (U+2028 ends a `//` comment in
             // TypeScript, and prettier makes a lone CR a line break) stay in string escapes.

@@ -513,7 +513,7 @@ fn definition_names(schema: &str, pick: fn(&Definition) -> bool) -> Vec<String> 
     let document = wapc_codegen::parser::parse(&file).expect("the corpus parses");
     (document.definitions.iter())
         .filter(|d| pick(d))
-        .filter_map(|d| d.name().map(|n| n.value.clone()))
+        .filter_map(|d| d.name().map(|n| n.value.to_string()))
         .collect()
 }
 

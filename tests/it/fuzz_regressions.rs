@@ -14,9 +14,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
-use wapc_codegen::codegen::{Templates, context};
+use wapc_codegen::codegen::Templates;
+use wapc_codegen::codegen::context::{Context, SchemaViews};
 use wapc_codegen::diagnostic::SourceFile;
-use wapc_codegen::model::resolve::resolve;
 
 /// What a file is expected to do, from its name.
 #[derive(Debug, PartialEq)]
@@ -65,18 +65,16 @@ fn run(text: &str, templates: &Templates) -> Result<usize, String> {
     };
     assert!(parsed.is_ok(), "load_str accepted what parse refused");
     serde_json::to_string(&schema).expect("a valid schema serializes");
-    let resolved = resolve(&schema).expect("a valid schema resolves");
-    let roles: Vec<Value> = context::build(&resolved, Map::new())
-        .roles
-        .iter()
-        .map(|r| Value::String(r.name.clone()))
+    let views = Arc::new(SchemaViews::build(schema).expect("a valid schema resolves"));
+    let roles: Vec<Value> = (views.roles.iter())
+        .map(|r| Value::String(r.name.to_string()))
         .collect();
     let mut with_roles = Map::new();
     with_roles.insert("hostRoles".into(), Value::Array(roles.clone()));
     with_roles.insert("handlerRoles".into(), Value::Array(roles));
     let mut rendered = 0;
     for config in [Map::new(), with_roles] {
-        let context = context::build(&resolved, config);
+        let context = Context::new(Arc::clone(&views), config);
         for (name, _) in templates.list() {
             templates
                 .render(name, &context)

@@ -284,15 +284,15 @@ fn annotations_in_every_position() {
             Definition::Import(d) => (&d.annotations, vec![]),
             Definition::Type(d) => (
                 &d.annotations,
-                d.fields.iter().map(|f| f.annotations.as_slice()).collect(),
+                d.fields.iter().map(|f| &*f.annotations).collect(),
             ),
             Definition::Interface(d) => (
                 &d.annotations,
                 d.operations
                     .iter()
                     .flat_map(|o| {
-                        std::iter::once(o.annotations.as_slice())
-                            .chain(o.parameters.iter().map(|p| p.annotations.as_slice()))
+                        std::iter::once(&*o.annotations)
+                            .chain(o.parameters.iter().map(|p| &*p.annotations))
                     })
                     .collect(),
             ),
@@ -301,15 +301,15 @@ fn annotations_in_every_position() {
                 d.operations
                     .iter()
                     .flat_map(|o| {
-                        std::iter::once(o.annotations.as_slice())
-                            .chain(o.parameters.iter().map(|p| p.annotations.as_slice()))
+                        std::iter::once(&*o.annotations)
+                            .chain(o.parameters.iter().map(|p| &*p.annotations))
                     })
                     .collect(),
             ),
             Definition::Union(d) => (&d.annotations, vec![]),
             Definition::Enum(d) => (
                 &d.annotations,
-                d.values.iter().map(|v| v.annotations.as_slice()).collect(),
+                d.values.iter().map(|v| &*v.annotations).collect(),
             ),
             Definition::Alias(d) => (&d.annotations, vec![]),
             Definition::Directive(_) => (&[], vec![]),

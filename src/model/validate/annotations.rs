@@ -80,7 +80,7 @@ impl<'a> Validator<'a> {
                     let found = if location.value == SELF {
                         Some(here.annotations)
                     } else if location.value == "NAMESPACE" {
-                        self.namespace.map(|ns| ns.annotations.as_slice())
+                        self.namespace.map(|ns| &*ns.annotations)
                     } else {
                         sites
                             .iter()

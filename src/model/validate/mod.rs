@@ -103,7 +103,7 @@ impl<'a> Validator<'a> {
     }
 
     fn line_of(&self, span: Span) -> usize {
-        self.file.position(span.start).line
+        self.file.position(span.start()).line
     }
 
     /// An error at `span`, which repeats what `first` holds; a label points at `first`.

@@ -105,7 +105,7 @@ impl<'a> Validator<'a> {
                 Definition::Interface(interface) => match first_interface {
                     Some(first) => {
                         let line = self.line_of(first);
-                        let keyword = Span::new(interface.span.start, interface.span.start);
+                        let keyword = Span::new(interface.span.start(), interface.span.start());
                         let at =
                             self.keyword_span(interface.description.as_ref(), keyword, "interface");
                         self.errors.push(
@@ -129,7 +129,7 @@ impl<'a> Validator<'a> {
         start: Span,
         keyword: &str,
     ) -> Span {
-        let from = description.map_or(start.start, |d| d.span.end);
+        let from = description.map_or(start.start(), |d| d.span.end());
         let at = self.file.text[from..]
             .find(keyword)
             .map_or(from, |i| from + i);

@@ -34,7 +34,7 @@ fn definition_text(out: &mut String, definition: &Definition) {
                     .iter()
                     .map(|n| match &n.alias {
                         Some(alias) => format!("{} as {}", n.name.value, alias.value),
-                        None => n.name.value.clone(),
+                        None => n.name.value.to_string(),
                     })
                     .collect();
                 format!("{{ {} }}", names.join(", "))
@@ -241,7 +241,7 @@ fn default(default: Option<&Value>) -> String {
 
 pub fn type_ref(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Named { name } => name.value.clone(),
+        TypeRef::Named { name } => name.value.to_string(),
         TypeRef::List { item, .. } => format!("[{}]", type_ref(item)),
         TypeRef::Map { key, value, .. } => format!("{{{}: {}}}", type_ref(key), type_ref(value)),
         TypeRef::Optional { inner, .. } => format!("{}?", type_ref(inner)),
