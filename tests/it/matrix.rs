@@ -67,7 +67,9 @@ fn every_guest_runs_under_every_host() {
         timed(&format!("wapc call ran the {name} guest"), started);
     }
     #[cfg(not(feature = "call"))]
-    eprintln!("{test}: no `wapc call` column: this build has no `call` feature (cargo test --features call)");
+    eprintln!(
+        "{test}: no `wapc call` column: this build has no `call` feature (cargo test --features call)"
+    );
 
     // build_roundtrip_guest generated the Rust host beside the Rust guest.
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("roundtrip-rust");
