@@ -7,6 +7,7 @@
 //! let files = wapc_codegen::codegen::generate("codegen.yaml".as_ref(), &options).unwrap();
 //! ```
 
+mod clashes;
 pub mod config;
 pub mod context;
 mod direct;

@@ -15,7 +15,7 @@ use super::context::{Context, SchemaViews};
 use super::language::Language;
 use super::spelling::Spelling;
 use super::templates::Templates;
-use super::{lang, names, output};
+use super::{clashes, lang, output};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::input::{self, Project, Scope};
 use crate::model::{self, ImportPaths, Schema};
@@ -111,7 +111,7 @@ pub(crate) fn document(
         let template = template.map_err(|error| errors.push(error));
         let language = (template.as_ref().ok()).and_then(|name| lang::of_target(output, name));
         if let (Some(language), Some(contexts)) = (language, &contexts) {
-            let clashes = spelling.apply(|| names::check(language, &contexts[context]));
+            let clashes = spelling.apply(|| clashes::check(language, &contexts[context]));
             let clashes = clashes.into_iter();
             errors.extend(fail(
                 clashes.map(|m| format!("`{relative}`: {m}")).collect(),
