@@ -32,9 +32,9 @@ Exit status:
 /// `wapc --version`: the package's version and the commit it was built from (build.rs).
 /// What `wapc call` says in a build without it.
 #[cfg(not(feature = "call"))]
-const WITHOUT_CALL: &str = "this wapc was built without `wapc call` (the `call` feature, whose \
-WebAssembly interpreter adds a third to a build): install a release binary, or build with \
-`cargo install --path . --features call`";
+const WITHOUT_CALL: &str = "this wapc was built without `wapc call` (the `call` feature, a \
+WebAssembly interpreter that a default build leaves out): install a release binary, or build \
+with `cargo install --path . --features call`";
 
 const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
