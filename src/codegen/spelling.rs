@@ -14,8 +14,14 @@ use serde_json::{Map, Value as Json};
 /// The config key that chooses a target's spelling.
 pub(crate) const KEY: &str = "spelling";
 
-/// The values `config.spelling` takes: wapc's spelling, and the old generator's.
-pub(crate) const VALUES: [&str; 2] = ["wapc", "widl-codegen"];
+/// `config.spelling` for wapc's own spelling.
+const WAPC: &str = "wapc";
+
+/// `config.spelling` for the old generator's spelling.
+const WIDL_CODEGEN: &str = "widl-codegen";
+
+/// The values `config.spelling` takes.
+pub(crate) const VALUES: [&str; 2] = [WAPC, WIDL_CODEGEN];
 
 /// How the language helpers spell names while a target renders.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -39,8 +45,8 @@ impl Spelling {
     /// The spelling of `template` under `config` (a target's, already checked).
     pub(crate) fn of(config: &Map<String, Json>, template: &str) -> Spelling {
         match config.get(KEY).and_then(Json::as_str) {
-            Some("widl-codegen") if template.starts_with("go/") => Spelling::WidlCodegenGoHost,
-            Some("widl-codegen") => Spelling::WidlCodegen,
+            Some(WIDL_CODEGEN) if template.starts_with("go/") => Spelling::WidlCodegenGoHost,
+            Some(WIDL_CODEGEN) => Spelling::WidlCodegen,
             _ => Spelling::Wapc,
         }
     }
@@ -49,7 +55,7 @@ impl Spelling {
     /// the config chose one.
     pub(crate) fn default_for(config: &mut Map<String, Json>, old_form: bool) {
         if old_form && !config.contains_key(KEY) {
-            config.insert(KEY.to_string(), Json::String(VALUES[1].to_string()));
+            config.insert(KEY.to_string(), Json::String(WIDL_CODEGEN.to_string()));
         }
     }
 
@@ -211,7 +217,7 @@ mod tests {
             Spelling::WidlCodegenGoHost
         );
         assert_eq!(Spelling::of(&config, "tinygo/module"), old);
-        config.insert(KEY.to_string(), Json::String("wapc".to_string()));
+        config.insert(KEY.to_string(), Json::String(WAPC.to_string()));
         Spelling::default_for(&mut config, true);
         assert_eq!(Spelling::of(&config, "tinygo/module"), Spelling::Wapc);
     }

@@ -257,12 +257,11 @@ pub fn register_method(name: &str) -> String {
 /// The builder method that sets the field `name`: `with` and the name with its first letter
 /// in capitals, as the old generator wrote it (`statusCode` → `withStatusCode`).
 pub fn builder_method(name: &str) -> String {
-    let mut chars = name.chars();
-    let first = chars.next().map(|c| c.to_uppercase().to_string());
-    format!("with{}{}", first.unwrap_or_default(), chars.as_str())
+    format!("with{}", spelling::capitalized(name))
 }
 
-/// A class, enum or alias name: `http_request` → `HttpRequest`.
+/// A class, enum or alias name: `http_request` → `HttpRequest` (in the old generator's
+/// spelling capitalised as written: `HTTPResponse`).
 pub fn type_name(name: &str) -> String {
     if Spelling::current().is_old() {
         crate::codegen::names::usable_type_name(spelling::capitalized(name), &RESERVED_TYPES)

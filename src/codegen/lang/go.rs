@@ -188,12 +188,9 @@ fn words(name: &str) -> Vec<String> {
 /// One word capitalised the Go way: `id` → `ID`, `query` → `Query`.
 fn capitalised(word: &str) -> String {
     if INITIALISMS.contains(&word) {
-        return word.to_uppercase();
-    }
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        word.to_uppercase()
+    } else {
+        spelling::capitalized(word)
     }
 }
 
@@ -214,13 +211,18 @@ fn exported(spelled: String) -> String {
 /// An exported field name: `queryString` → `QueryString`, `userId` → `UserID`; in the old
 /// generator's spelling `url` → `Url` (and its Go host's `user_name` → `User_name`).
 pub fn exported_name(name: &str) -> String {
-    let exported = match Spelling::current() {
+    member(match Spelling::current() {
         Spelling::Wapc => exported_words(name),
         Spelling::WidlCodegen => exported(spelling::id_in_capitals(spelling::old_pascal(name))),
         Spelling::WidlCodegenGoHost => {
             exported(spelling::id_in_capitals(spelling::capitalized(name)))
         }
-    };
+    })
+}
+
+/// `exported` as a field or method of the generated types, with a trailing underscore where
+/// they define it themselves (`Encode` → `Encode_`).
+fn member(exported: String) -> String {
     if RESERVED_MEMBERS.contains(&exported.as_str()) {
         format!("{exported}_")
     } else {
@@ -261,7 +263,7 @@ pub fn value_name(name: &str) -> String {
 /// generator's spelling capitalised as written (`getUserId` → `GetUserId`).
 pub fn method_name(name: &str) -> String {
     if Spelling::current().is_old() {
-        exported(spelling::capitalized(name))
+        member(exported(spelling::capitalized(name)))
     } else {
         exported_name(name)
     }
@@ -574,6 +576,23 @@ fn decode_into(lines: &mut Lines, ty: &Ty, target: &str, indent: usize, depth: u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The old generator's spelling keeps clear of the generated members as wapc's does: an
+    /// operation `register` beside `Handlers.Register` would not compile.
+    #[test]
+    fn old_spellings_avoid_the_generated_members() {
+        Spelling::WidlCodegen.apply(|| {
+            assert_eq!(method_name("register"), "Register_");
+            assert_eq!(method_name("getURL"), "GetURL");
+            assert_eq!(exported_name("encode"), "Encode_");
+            assert_eq!(exported_name("httpURL"), "HttpUrl");
+            assert_eq!(type_name("host"), "Host_");
+        });
+        Spelling::WidlCodegenGoHost.apply(|| {
+            assert_eq!(exported_name("httpURL"), "HttpURL");
+            assert_eq!(exported_name("decode"), "Decode_");
+        });
+    }
 
     #[test]
     fn names_follow_go_conventions() {
